@@ -1,0 +1,100 @@
+"""Wakes up due work (escalations, handoffs, reminders) from database state.
+
+Each domain registers a `due_work(now) -> next due time or None` function. The engine runs them
+all on every wake-up. APScheduler only decides *when* to wake: a one-shot job at each known due
+time (low latency) plus an interval tick (catches whatever was due across a restart or was
+scheduled by another replica). Its jobs hold nothing: losing the scheduler loses nothing.
+We never use APScheduler's job stores or rely on misfire handling: a late wake-up still runs,
+because the work it does is read from the database, not from the job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.clock import Clock
+
+log = logging.getLogger("opsbridge.engine")
+
+DueWork = Callable[[datetime], Awaitable[datetime | None]]
+
+
+class Engine:
+    def __init__(self, clock: Clock, *, tick_seconds: float = 2.0) -> None:
+        self.clock = clock
+        self.tick_seconds = tick_seconds
+        self._work: list[tuple[str, DueWork]] = []
+        self._lock = asyncio.Lock()
+        self._again = False
+        self._scheduler: AsyncIOScheduler | None = None
+        self.after_pass: list[Callable[[], None]] = []  # e.g. wake the outbox sender
+
+    def register(self, name: str, work: DueWork) -> None:
+        self._work.append((name, work))
+
+    async def run_due(self) -> None:
+        """Run every domain's due work once. Overlapping calls fold into one extra pass."""
+        if self._lock.locked():
+            self._again = True
+            return
+        async with self._lock:
+            while True:
+                self._again = False
+                await self._one_pass()
+                if not self._again:
+                    break
+
+    async def _one_pass(self) -> None:
+        now = self.clock.now()
+        for name, work in self._work:
+            try:
+                next_due = await work(now)
+            except Exception:
+                log.exception("due work %s failed; it will be retried at the next tick", name)
+                continue
+            if next_due is not None:
+                self.wake_at(next_due)
+        for hook in self.after_pass:
+            hook()
+
+    def wake_at(self, when: datetime) -> None:
+        """Ask for a pass at `when` (in addition to the regular tick)."""
+        if self._scheduler is None or not self._scheduler.running:
+            return
+        delay = (when - self.clock.now()).total_seconds()
+        if delay > self.tick_seconds * 2:
+            return  # the tick will get there; keeps the job list short
+        self._scheduler.add_job(
+            self.run_due,
+            "date",
+            run_date=datetime.now().astimezone() + timedelta(seconds=max(delay, 0)),
+            id=f"wake-{when.isoformat()}",
+            replace_existing=True,
+            misfire_grace_time=None,
+            coalesce=True,
+        )
+
+    def start(self) -> None:
+        self._scheduler = AsyncIOScheduler()
+        self._scheduler.add_job(
+            self.run_due,
+            "interval",
+            seconds=self.tick_seconds,
+            id="tick",
+            misfire_grace_time=None,
+            coalesce=True,
+            max_instances=1,
+            next_run_time=datetime.now().astimezone(),
+        )
+        self._scheduler.start()
+
+    def shutdown(self) -> None:
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        self._scheduler = None
+

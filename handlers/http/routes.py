@@ -1,0 +1,26 @@
+"""Every HTTP route of the server, in one place."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+
+from bot.context import Context
+from handlers.http import health
+
+
+def add_routes(app: web.Application, ctx: Context, bolt: AsyncApp | None) -> None:
+    healthz, readyz, metrics = health.views(ctx)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
+    if bolt is not None:
+        app.router.add_post("/slack/events", _slack_events(bolt))
+
+
+def _slack_events(bolt: AsyncApp):
+    async def slack_events(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
+
+    return slack_events

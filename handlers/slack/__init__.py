@@ -1,0 +1,15 @@
+"""Bolt listeners: every module registers its own, `register_all` wires them in one place."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.context import Context
+from handlers.slack import commands, events
+
+
+def register_all(app: AsyncApp, ctx: Context) -> None:
+    routers = commands.new_routers()
+    # Each domain adds its subcommands here: `module.add_subcommands(routers, ctx)`.
+    events.register(app, ctx)
+    commands.register(app, ctx, routers)

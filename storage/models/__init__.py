@@ -1,0 +1,46 @@
+"""Every model, imported so that `Base.metadata` knows the whole schema."""
+
+from storage.models.base import Base
+from storage.models.config import (
+    CoverRequest,
+    EscalationLevel,
+    EscalationPolicy,
+    GithubRepo,
+    IntegrationKey,
+    Override,
+    Schedule,
+    ScheduleLayer,
+    ScheduleNotice,
+    ScheduleShadow,
+    Service,
+)
+from storage.models.incidents import Incident, IncidentEvent, IncidentRole, OpenAlert, Page
+from storage.models.people import Person, Team, TeamMember
+from storage.models.runtime import OutboxMessage, ProcessedDelivery, Setting, SlackMessage
+
+__all__ = [
+    "Base",
+    "CoverRequest",
+    "EscalationLevel",
+    "EscalationPolicy",
+    "GithubRepo",
+    "Incident",
+    "IncidentEvent",
+    "IncidentRole",
+    "IntegrationKey",
+    "OpenAlert",
+    "OutboxMessage",
+    "Override",
+    "Page",
+    "Person",
+    "ProcessedDelivery",
+    "Schedule",
+    "ScheduleLayer",
+    "ScheduleNotice",
+    "ScheduleShadow",
+    "Service",
+    "Setting",
+    "SlackMessage",
+    "Team",
+    "TeamMember",
+]
