@@ -1,0 +1,53 @@
+"""The configuration file ``opsbridge.yaml``: pydantic models and a loader that reports every error."""
+
+from bot.config.loader import (
+    ConfigError,
+    ConfigIssue,
+    format_location,
+    load_config,
+    reference_issues,
+    validate_config_text,
+)
+from bot.config.model import (
+    DEFAULT_SEVERITY_MAP,
+    WEEKDAYS,
+    ChannelsConfig,
+    Config,
+    EscalationLevelConfig,
+    EscalationPolicyConfig,
+    LayerConfig,
+    PersonConfig,
+    PostmortemsConfig,
+    RestrictionConfig,
+    ScheduleConfig,
+    ServiceChannelsConfig,
+    ServiceConfig,
+    ShadowConfig,
+    Target,
+    TeamConfig,
+)
+
+__all__ = [
+    "DEFAULT_SEVERITY_MAP",
+    "WEEKDAYS",
+    "ChannelsConfig",
+    "Config",
+    "ConfigError",
+    "ConfigIssue",
+    "EscalationLevelConfig",
+    "EscalationPolicyConfig",
+    "LayerConfig",
+    "PersonConfig",
+    "PostmortemsConfig",
+    "RestrictionConfig",
+    "ScheduleConfig",
+    "ServiceChannelsConfig",
+    "ServiceConfig",
+    "ShadowConfig",
+    "Target",
+    "TeamConfig",
+    "format_location",
+    "load_config",
+    "reference_issues",
+    "validate_config_text",
+]
