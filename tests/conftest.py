@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +67,48 @@ async def db(database_url):
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture
+async def slack():
+    """The Slack emulator, with the people of tests/fixtures/team.yaml and its channels."""
+    from sandbox.emulator import SlackEmulator
+    from tests.support.harness import BOT_TOKEN, SIGNING_SECRET
+
+    emulator = SlackEmulator(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN)
+    seed_team(emulator.workspace)
+    await emulator.start()
+    yield emulator
+    await emulator.stop()
+
+
+def seed_team(workspace) -> None:
+    for user_id, name in [("U0ALICE", "alice"), ("U0BOB", "bob"), ("U0CAROL", "carol"), ("U0DAVE", "dave"),
+                          ("U0ERIN", "erin"), ("U0ZOE", "zoe")]:
+        workspace.add_user(user_id, name, email=f"{name}@example.com", tz="Europe/Berlin")
+    everyone = ["U0ALICE", "U0BOB", "U0CAROL", "U0DAVE", "U0ERIN", "U0ZOE"]
+    for channel_id, name in [("C0INCIDENTS", "incidents"), ("C0DEPLOYS", "deploys"), ("C0PAYMENTS", "payments"),
+                             ("C0CHECKOUTDEPLOYS", "checkout-deploys"), ("C0GENERAL", "general")]:
+        workspace.add_channel(channel_id, name, members=everyone)
+    workspace.add_usergroup("S0PAYONCALL", "payments-oncall", users=["U0ALICE"])
+
+
+@pytest.fixture
+async def bot(database_url, slack, clock):
+    """The real bot, serving HTTP on 127.0.0.1, talking to the emulator, on a fake clock."""
+    from tests.support.harness import start_bot, test_settings
+
+    running = await start_bot(test_settings(database_url, slack.api_url), clock)
+    slack.connect(running.events_url)
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+async def team_bot(bot):
+    """The bot with tests/fixtures/team.yaml applied."""
+    from bot.config import load_config
+    from bot.config.apply import apply_config
+
+    await apply_config(bot.ctx.db, load_config(Path(__file__).parent / "fixtures" / "team.yaml"))
+    return bot

@@ -1,0 +1,1 @@
+"""Block Kit builders: small functions that turn domain state into Slack messages."""
