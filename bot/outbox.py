@@ -155,7 +155,7 @@ class OutboxSender:
         except SlackApiError as exc:
             await self._failed_at_slack(row, exc)
             return False
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             await self._back_off(row, f"{type(exc).__name__}: {exc}")
             return False
         async with self.db.transaction() as session:
