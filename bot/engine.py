@@ -77,6 +77,7 @@ class Engine:
             replace_existing=True,
             misfire_grace_time=None,
             coalesce=True,
+            max_instances=8,  # run_due folds overlapping calls itself; a skipped wake-up would only log noise
         )
 
     def start(self) -> None:
