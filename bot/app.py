@@ -17,6 +17,7 @@ from bot.context import Context
 from bot.engine import Engine
 from bot.metrics import Metrics
 from bot.outbox import OutboxSender
+from bot.server import RELOAD_HOOKS
 from bot.settings import Settings
 from bot.slack import SlackGateway
 from handlers.http.routes import add_routes
@@ -79,6 +80,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, tuning: Tuning
     bolt = build_bolt(ctx)
     app = web.Application(middlewares=[_count_requests], client_max_size=4 * 1024 * 1024)
     app[CONTEXT] = ctx
+    app[RELOAD_HOOKS] = ctx.extras.setdefault("reload_hooks", [])  # SIGHUP; domains append to it
     add_routes(app, ctx, None if settings.socket_mode else bolt)
 
     async def start_background(_app: web.Application) -> None:
@@ -97,7 +99,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, tuning: Tuning
         handler = ctx.extras.pop("socket_mode", None)
         if handler is not None:
             await handler.close_async()
-        ctx.engine.shutdown()
+        await ctx.engine.stop()
         await ctx.sender.stop()
         await ctx.db.dispose()
 

@@ -95,7 +95,18 @@ class Engine:
         self._scheduler.start()
 
     def shutdown(self) -> None:
+        """Stop waking up; a pass already running goes on (see `stop` to wait for it)."""
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         self._scheduler = None
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop waking up and wait for a pass in flight, so no query is cut off mid-way."""
+        self.shutdown()
+        try:
+            await asyncio.wait_for(self._lock.acquire(), timeout=grace)
+        except TimeoutError:
+            log.warning("engine pass still running after %.0fs; stopping anyway", grace)
+            return
+        self._lock.release()
 

@@ -124,6 +124,7 @@ class OutboxSender:
         self._last_sent: dict[str, float] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self._stopping = False
 
     def wake(self) -> None:
         """Called after a commit that queued messages, so they go out now rather than at the next poll."""
@@ -186,7 +187,8 @@ class OutboxSender:
             answer = await self.gateway.call("chat.postMessage", **payload)
             return answer.get("ts"), answer.get("channel")
         answer = await self.gateway.call(row.method, **payload)
-        return answer.get("ts"), answer.get("channel")
+        channel = answer.get("channel")  # conversations.* answer with a channel object, not an id
+        return answer.get("ts"), channel if isinstance(channel, str) else None
 
     async def _failed_at_slack(self, row: OutboxMessage, exc: SlackApiError) -> None:
         status = exc.response.status_code
@@ -217,12 +219,14 @@ class OutboxSender:
             await store.retry_later(session, row.id, self.clock.now() + timedelta(seconds=delay), error, count=True)
 
     async def run(self, poll_seconds: float = 0.5) -> None:
-        """Deliver forever: on every wake-up, and at least every `poll_seconds`."""
-        while True:
+        """Deliver until `stop()`: on every wake-up, and at least every `poll_seconds`."""
+        while not self._stopping:
             try:
                 await self.deliver_due()
             except Exception:
                 log.exception("outbox pass failed; retrying")
+            if self._stopping:
+                break
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
             except TimeoutError:
@@ -230,13 +234,21 @@ class OutboxSender:
             self._wake.clear()
 
     def start(self) -> None:
+        self._stopping = False
         self._task = asyncio.create_task(self.run(), name="outbox-sender")
 
-    async def stop(self) -> None:
-        if self._task:
+    async def stop(self, grace: float = 5.0) -> None:
+        """Let a pass in flight finish (cancelling it mid-query can hang the database driver)."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), timeout=grace)
+        except TimeoutError:
             self._task.cancel()
             try:
                 await self._task
             except asyncio.CancelledError:
                 pass
-            self._task = None
+        self._task = None
