@@ -7,7 +7,9 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
 from bot.context import Context
+from handlers.http import alertmanager as alertmanager_http
 from handlers.http import health
+from handlers.http import pagerduty as pagerduty_http
 
 
 def add_routes(app: web.Application, ctx: Context, bolt: AsyncApp | None) -> None:
@@ -15,6 +17,8 @@ def add_routes(app: web.Application, ctx: Context, bolt: AsyncApp | None) -> Non
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
+    app.router.add_post("/integrations/alertmanager/{key}", alertmanager_http.view(ctx))
+    app.router.add_post("/v2/enqueue", pagerduty_http.view(ctx))
     if bolt is not None:
         app.router.add_post("/slack/events", _slack_events(bolt))
 

@@ -40,7 +40,7 @@ class Incident(Base):
     archive_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Escalation state: the database is the timer.
     policy_id: Mapped[str | None] = mapped_column(String(64))
-    esc_level: Mapped[int] = mapped_column(default=0)  # index of the level paged last
+    esc_level: Mapped[int] = mapped_column(default=0)  # number (1-based) of the level paged last; 0: none
     esc_loop: Mapped[int] = mapped_column(default=0)  # how many times the policy has repeated
     next_escalation_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -71,6 +71,8 @@ class Page(Base):
     """One person paged for one incident at one escalation step."""
 
     __tablename__ = "pages"
+    # One page per person per escalation step (manual pages have no level: NULLs never collide).
+    __table_args__ = (UniqueConstraint("incident_id", "level", "loop", "slack_user_id", name="uq_pages_step"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
@@ -80,6 +82,7 @@ class Page(Base):
     loop: Mapped[int] = mapped_column(default=0)
     reason: Mapped[str] = mapped_column(String(200))
     is_shadow: Mapped[bool] = mapped_column(default=False)
+    shadowing: Mapped[str | None] = mapped_column(String(32))  # a shadow's primary (Slack user id)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -15,8 +15,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass  # reserved for the escalation domain
+    with op.batch_alter_table("pages", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("shadowing", sa.String(length=32), nullable=True))
+        batch_op.create_unique_constraint("uq_pages_step", ["incident_id", "level", "loop", "slack_user_id"])
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("pages", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_pages_step", type_="unique")
+        batch_op.drop_column("shadowing")
