@@ -175,7 +175,6 @@ def _paged_person(ws) -> str | None:
     return None
 
 
-@pytest.mark.xfail(reason="needs issue 4 (alerts in, people paged)", strict=False)
 async def test_fire_an_alert_get_paged_and_acknowledge(page, sandbox):
     await pick(page, "U0ALICE")
     await page.select_option("#sim-alert-service", "checkout")
