@@ -7,7 +7,9 @@ import asyncio
 import logging
 import sys
 
+from bot.config import cli as config_cli
 from bot.logs import configure_logging
+from bot.schedules import cli as oncall_cli
 from bot.settings import MissingSetting, Settings
 
 log = logging.getLogger("opsbridge.cli")
@@ -25,6 +27,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"opsbridge: {exc}", file=sys.stderr)
         return 2
     upgrade(settings.database_url)
+    if code := config_cli.apply_at_start(settings):  # OPSBRIDGE_CONFIG, when the file exists
+        return code
     asyncio.run(serve_until_stopped(create_app(settings), settings.host, settings.port))
     return 0
 
@@ -64,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     manifest = sub.add_parser("manifest", help="print the Slack app manifest for PUBLIC_URL")
     manifest.add_argument("--socket-mode", action="store_true", help="a manifest for Socket Mode")
     manifest.set_defaults(func=cmd_manifest)
+    config_cli.add_commands(sub)  # apply
+    oncall_cli.add_commands(sub)  # oncall
     return parser
 
 

@@ -1,5 +1,11 @@
-"""On-call schedules: plain values (`model`), one layer's rotation (`rotation`) and the
-final who-is-on-call computation (`engine`). Everything here is pure."""
+"""On-call schedules.
+
+Pure (plain values in and out): `model`, `rotation`, `engine` (exported here), `shiftlist`
+(shifts as people see them), `commands` (`/oncall` arguments), `ical`.
+Services (a session and `now` in, plain results out): `stored` (records -> engine values),
+`service` (who is on call: reports, `on_call_for_team`, `on_call_for_schedule`), `overrides`
+(overrides and cover requests), `usergroups`, `handoffs` (due work), `cli`.
+"""
 
 from bot.schedules.engine import (
     HORIZON,

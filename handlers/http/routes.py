@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.context import Context
 from handlers.http import alertmanager as alertmanager_http
-from handlers.http import health
+from handlers.http import calendar, health
 from handlers.http import pagerduty as pagerduty_http
 
 
@@ -17,6 +17,7 @@ def add_routes(app: web.Application, ctx: Context, bolt: AsyncApp | None) -> Non
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
+    app.router.add_get(calendar.ROUTE, calendar.view(ctx))
     app.router.add_post("/integrations/alertmanager/{key}", alertmanager_http.view(ctx))
     app.router.add_post("/v2/enqueue", pagerduty_http.view(ctx))
     if bolt is not None:

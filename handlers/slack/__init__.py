@@ -5,12 +5,14 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.context import Context
-from handlers.slack import commands, events, paging
+from handlers.slack import commands, events, oncall, paging
 
 
 def register_all(app: AsyncApp, ctx: Context) -> None:
     routers = commands.new_routers()
     # Each domain adds its subcommands here: `module.add_subcommands(routers, ctx)`.
+    oncall.add_subcommands(routers, ctx)
+    oncall.register(app, ctx)
     paging.add_subcommands(routers, ctx)
     paging.register(app, ctx)
     events.register(app, ctx)
