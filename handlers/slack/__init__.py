@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.context import Context
-from handlers.slack import commands, events, oncall, paging
+from handlers.slack import commands, deploy, events, oncall, paging
 
 
 def register_all(app: AsyncApp, ctx: Context) -> None:
@@ -13,6 +13,7 @@ def register_all(app: AsyncApp, ctx: Context) -> None:
     # Each domain adds its subcommands here: `module.add_subcommands(routers, ctx)`.
     oncall.add_subcommands(routers, ctx)
     oncall.register(app, ctx)
+    deploy.add_subcommands(routers, ctx)
     paging.add_subcommands(routers, ctx)
     paging.register(app, ctx)
     events.register(app, ctx)

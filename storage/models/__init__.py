@@ -14,6 +14,7 @@ from storage.models.config import (
     ScheduleShadow,
     Service,
 )
+from storage.models.deploys import Deploy, Freeze
 from storage.models.incidents import Incident, IncidentEvent, IncidentRole, OpenAlert, Page
 from storage.models.people import Person, Team, TeamMember
 from storage.models.runtime import OutboxMessage, ProcessedDelivery, Setting, SlackMessage
@@ -21,8 +22,10 @@ from storage.models.runtime import OutboxMessage, ProcessedDelivery, Setting, Sl
 __all__ = [
     "Base",
     "CoverRequest",
+    "Deploy",
     "EscalationLevel",
     "EscalationPolicy",
+    "Freeze",
     "GithubRepo",
     "Incident",
     "IncidentEvent",
