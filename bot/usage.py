@@ -12,8 +12,8 @@ Times are in your time zone: `now`, `+4h`, `18:00`, `tomorrow 09:00`, `2026-12-2
 
 INCIDENT = """*`/incident`* — run an incident
 • `/incident declare TITLE [sev1|sev2|sev3|sev4] [service:NAME]` — open one (no title opens a form)
-• `/incident ack` · `/incident escalate` · `/incident resolve [SUMMARY]`
-• `/incident sev N` · `/incident status TEXT` · `/incident timeline`
+• `/incident ack` · `/incident escalate` · `/incident resolve [SUMMARY]` · `/incident reopen`
+• `/incident sev N` · `/incident status [investigating|identified|monitoring:] TEXT` · `/incident timeline`
 • `/incident page @user|team:NAME|service:NAME` — bring people in (service: pages its developers on call)
 • `/incident role commander|comms|ops|dev @user`
 • `/incident list` — open incidents

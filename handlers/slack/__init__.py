@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.context import Context
-from handlers.slack import commands, deploy, events, oncall, paging
+from handlers.slack import commands, deploy, events, incident, oncall, paging
 
 
 def register_all(app: AsyncApp, ctx: Context) -> None:
@@ -16,5 +16,7 @@ def register_all(app: AsyncApp, ctx: Context) -> None:
     deploy.add_subcommands(routers, ctx)
     paging.add_subcommands(routers, ctx)
     paging.register(app, ctx)
+    incident.add_subcommands(routers, ctx)
+    incident.register(app, ctx)
     events.register(app, ctx)
     commands.register(app, ctx, routers)

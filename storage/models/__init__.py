@@ -15,6 +15,7 @@ from storage.models.config import (
     Service,
 )
 from storage.models.deploys import Deploy, Freeze
+from storage.models.incident_channels import IncidentChannelRequest
 from storage.models.incidents import Incident, IncidentEvent, IncidentRole, OpenAlert, Page
 from storage.models.people import Person, Team, TeamMember
 from storage.models.runtime import OutboxMessage, ProcessedDelivery, Setting, SlackMessage
@@ -28,6 +29,7 @@ __all__ = [
     "Freeze",
     "GithubRepo",
     "Incident",
+    "IncidentChannelRequest",
     "IncidentEvent",
     "IncidentRole",
     "IntegrationKey",

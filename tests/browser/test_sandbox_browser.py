@@ -199,7 +199,6 @@ async def test_fire_an_alert_get_paged_and_acknowledge(page, sandbox):
     assert page.errors == []
 
 
-@pytest.mark.xfail(reason="needs issue 5 (incidents: declare through the modal)", strict=False)
 async def test_declare_an_incident_through_the_modal(page, sandbox):
     await pick(page, "U0ALICE")
     await open_channel(page, "incidents")

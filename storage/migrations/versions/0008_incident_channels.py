@@ -15,8 +15,24 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass  # reserved for the incident_channels domain
+    op.create_table(
+        "incident_channel_requests",
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("due_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("requested_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["incident_id"], ["incidents.id"], name=op.f("fk_incident_channel_requests_incident_id_incidents"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("incident_id", name=op.f("pk_incident_channel_requests")),
+    )
+    with op.batch_alter_table("incident_channel_requests", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_incident_channel_requests_due_at"), ["due_at"], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("incident_channel_requests", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_incident_channel_requests_due_at"))
+    op.drop_table("incident_channel_requests")
