@@ -30,7 +30,8 @@ class Engine:
         self.tick_seconds = tick_seconds
         self._work: list[tuple[str, DueWork]] = []
         self._lock = asyncio.Lock()
-        self._again = False
+        self._requested = 0  # run_due calls so far
+        self._covered = 0  # calls answered by a pass that started after them
         self._scheduler: AsyncIOScheduler | None = None
         self.after_pass: list[Callable[[], None]] = []  # e.g. wake the outbox sender
 
@@ -38,16 +39,19 @@ class Engine:
         self._work.append((name, work))
 
     async def run_due(self) -> None:
-        """Run every domain's due work once. Overlapping calls fold into one extra pass."""
-        if self._lock.locked():
-            self._again = True
-            return
+        """Return once a full pass that started after this call has run.
+
+        Concurrent calls share passes: a caller waiting behind a running pass skips its own
+        if another pass started (and finished) after it asked, so wake-ups never pile up.
+        """
+        self._requested += 1
+        wanted = self._requested
         async with self._lock:
-            while True:
-                self._again = False
-                await self._one_pass()
-                if not self._again:
-                    break
+            if self._covered >= wanted:
+                return
+            covering = self._requested
+            await self._one_pass()
+            self._covered = covering
 
     async def _one_pass(self) -> None:
         now = self.clock.now()
