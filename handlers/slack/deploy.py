@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import bot.deploys.incident_links  # noqa: F401  (registers: deploys follow incidents)
 from bot.blocks import deploys as render
 from bot.blocks.text import escape, section
 from bot.context import Context
