@@ -9,6 +9,7 @@ import sys
 
 from bot.config import cli as config_cli
 from bot.logs import configure_logging
+from bot.postmortems import cli as postmortem_cli
 from bot.schedules import cli as oncall_cli
 from bot.settings import MissingSetting, Settings
 
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     manifest = sub.add_parser("manifest", help="print the Slack app manifest for PUBLIC_URL")
     manifest.add_argument("--socket-mode", action="store_true", help="a manifest for Socket Mode")
     manifest.set_defaults(func=cmd_manifest)
+    postmortem_cli.add_commands(sub)  # postmortem
     config_cli.add_commands(sub)  # apply
     oncall_cli.add_commands(sub)  # oncall
     return parser

@@ -28,7 +28,7 @@ DEPLOY = """*`/deploy`* — deployments and freezes
 POSTMORTEM = """*`/postmortem`* — blameless post-mortems
 • `/postmortem list` — open post-mortems and overdue action items
 • `/postmortem show #ID` — the draft or the finished document
-• `/postmortem assign #ID @user` · `/postmortem done #ID [LINK]`
+• `/postmortem assign #ID @user [due DATE]` · `/postmortem done #ID [LINK]`
 • `/postmortem start #ID` — ask for one on any incident
 • `/postmortem action #ID @owner TEXT [due DATE]` · `/postmortem action done N`"""
 

@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.context import Context
 from handlers.http import alertmanager as alertmanager_http
-from handlers.http import calendar, deploys_api, github, health, pagerduty_change
+from handlers.http import calendar, deploys_api, github, health, pagerduty_change, postmortems
 from handlers.http import pagerduty as pagerduty_http
 
 
@@ -23,6 +23,7 @@ def add_routes(app: web.Application, ctx: Context, bolt: AsyncApp | None) -> Non
     app.router.add_get("/api/v1/deploys/freeze", freeze_gate)
     app.router.add_post("/integrations/github", github.view(ctx))
     app.router.add_post("/v2/change/enqueue", pagerduty_change.view(ctx))
+    app.router.add_get("/postmortems/{incident}.md", postmortems.view(ctx))
     app.router.add_post("/integrations/alertmanager/{key}", alertmanager_http.view(ctx))
     app.router.add_post("/v2/enqueue", pagerduty_http.view(ctx))
     if bolt is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.context import Context
-from handlers.slack import commands, deploy, events, incident, oncall, paging
+from handlers.slack import commands, deploy, events, incident, oncall, paging, postmortem
 
 
 def register_all(app: AsyncApp, ctx: Context) -> None:
@@ -14,6 +14,8 @@ def register_all(app: AsyncApp, ctx: Context) -> None:
     oncall.add_subcommands(routers, ctx)
     oncall.register(app, ctx)
     deploy.add_subcommands(routers, ctx)
+    postmortem.add_subcommands(routers, ctx)
+    postmortem.register(app, ctx)
     paging.add_subcommands(routers, ctx)
     paging.register(app, ctx)
     incident.add_subcommands(routers, ctx)

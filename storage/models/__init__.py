@@ -18,9 +18,11 @@ from storage.models.deploys import Deploy, Freeze
 from storage.models.incident_channels import IncidentChannelRequest
 from storage.models.incidents import Incident, IncidentEvent, IncidentRole, OpenAlert, Page
 from storage.models.people import Person, Team, TeamMember
+from storage.models.postmortems import ActionItem, Postmortem
 from storage.models.runtime import OutboxMessage, ProcessedDelivery, Setting, SlackMessage
 
 __all__ = [
+    "ActionItem",
     "Base",
     "CoverRequest",
     "Deploy",
@@ -38,6 +40,7 @@ __all__ = [
     "Override",
     "Page",
     "Person",
+    "Postmortem",
     "ProcessedDelivery",
     "Schedule",
     "ScheduleLayer",
