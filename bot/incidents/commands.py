@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from bot.errors import UsageError
+from bot.mentions import mentioned_user
 
 TITLE_LIMIT = 200
 DEFAULT_SEVERITY = 3  # a declared incident without sevN: pages the service's policy, no channel-wide alarm
@@ -23,7 +24,6 @@ TARGET_KINDS = ("team", "service", "schedule", "person")
 _SEV_WORD = re.compile(r"^(?:sev|s)?(\d+)$", re.IGNORECASE)
 _SEV_TOKEN = re.compile(r"(?<!\S)sev(\d+)(?!\S)", re.IGNORECASE)
 _SERVICE_TOKEN = re.compile(r"(?<!\S)service:(\S*)(?!\S)", re.IGNORECASE)
-_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,7 @@ def parse_status(text: str) -> StatusRequest:
 
 def user_id(word: str) -> str | None:
     """`<@U0BOB|bob>` or `<@U0BOB>` -> `U0BOB`; None for anything else."""
-    found = _MENTION.match(word.strip())
-    return found.group(1) if found else None
+    return mentioned_user(word)
 
 
 def parse_role(words: list[str], caller: str) -> RoleRequest:

@@ -21,7 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import outbox
 from bot.blocks import incidents as blocks
+from bot.blocks.deploys import recent_deploys_block as render_deploys
 from bot.blocks.incidents import IncidentView
+from bot.deploys.service import recent_deploys
 from bot.incidents import channels, measures, roles, status
 from bot.incidents.observers import observe
 from storage import incident_channels as chstore
@@ -88,18 +90,10 @@ async def commander_handle(session: AsyncSession, user_id: str | None) -> str | 
 
 
 async def recent_deploys_block(session: AsyncSession, incident: Incident) -> dict | None:
-    """The service's deploys of the 24 hours before the incident (absent until deploys exist)."""
+    """The service's deploys of the 24 hours before the incident."""
     if not incident.service_id:
         return None
-    try:
-        from bot.blocks.deploys import recent_deploys_block as render_deploys
-        from bot.deploys import recent_deploys
-    except ImportError:
-        return None
-    try:
-        deploys = await recent_deploys(session, incident.service_id, incident.created_at - DEPLOYS_WINDOW)
-    except AttributeError:
-        return None
+    deploys = await recent_deploys(session, incident.service_id, incident.created_at - DEPLOYS_WINDOW)
     return render_deploys(list(deploys))
 
 

@@ -11,9 +11,9 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.deploys.service import recent_deploys
 from bot.postmortems.draft import (
     DEPLOY_WINDOW,
     ActionInfo,
@@ -37,16 +37,7 @@ def document_url(public_url: str, pm: Postmortem) -> str:
 async def _deploys(session: AsyncSession, incident: Incident) -> list[DeployInfo] | None:
     if not incident.service_id:
         return None
-    try:
-        from bot.deploys import recent_deploys  # the deploys domain, when present
-    except ImportError:
-        return None
-    try:
-        async with session.begin_nested():  # a missing table must not spoil the caller's transaction
-            rows = await recent_deploys(session, incident.service_id, incident.created_at - DEPLOY_WINDOW)
-    except SQLAlchemyError:
-        log.warning("deploys are not readable: the post-mortem draft leaves them out", exc_info=True)
-        return None
+    rows = await recent_deploys(session, incident.service_id, incident.created_at - DEPLOY_WINDOW)
     return [
         DeployInfo(
             at=getattr(d, "started_at", None) or d.created_at,

@@ -6,9 +6,9 @@ import re
 from datetime import date, timedelta
 
 from bot.errors import UsageError
+from bot.mentions import mentioned_user
 
 _INCIDENT_RE = re.compile(r"^#?(\d{1,9})$")
-_MENTION_RE = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _RAW_USER_RE = re.compile(r"^@?([UW][A-Z0-9]{2,})$")
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _PLUS_DAYS_RE = re.compile(r"^\+(\d{1,3})d$")
@@ -30,9 +30,8 @@ def incident_id(word: str) -> int | None:
 
 def user_id(word: str) -> str | None:
     """`<@U0BOB|bob>`, `<@U0BOB>` or `U0BOB` -> `U0BOB`; anything else -> None."""
-    word = word.strip()
-    match = _MENTION_RE.match(word) or _RAW_USER_RE.match(word)
-    return match.group(1) if match else None
+    match = _RAW_USER_RE.match(word.strip())
+    return mentioned_user(word) or (match.group(1) if match else None)
 
 
 def due_date(text: str, today: date) -> date:

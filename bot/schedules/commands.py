@@ -6,17 +6,16 @@ whose message says what was wrong, so the one error path shows it with the usage
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.errors import UsageError
+from bot.mentions import mentioned_user
 from bot.timeparse import TimeParseError, parse_user_time, split_time_args
 
 MAX_OVERRIDE = timedelta(days=31)
 
 # `<@U0BOB|bob>` (slash commands with should_escape), `<@U0BOB>`, or a typed `@bob` / `bob`.
-_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
 @dataclass(frozen=True)
@@ -46,9 +45,9 @@ class CoverArgs:
 
 
 def parse_user_ref(word: str) -> UserRef:
-    match = _MENTION.match(word)
-    if match:
-        return UserRef(slack_id=match.group(1))
+    slack_id = mentioned_user(word)
+    if slack_id:
+        return UserRef(slack_id=slack_id)
     name = word.removeprefix("@").strip()
     if not name or name.startswith("<"):
         raise UsageError(f"`{word}` is not a person; mention them like @bob.")

@@ -23,7 +23,8 @@ API_TOKEN = "test-api-token"
 GITHUB_SECRET = "test-github-secret"
 
 
-def test_settings(database_url: str, slack_api_url: str, **overrides: str) -> Settings:
+def test_environment(database_url: str, slack_api_url: str, **overrides: str) -> dict[str, str]:
+    """The settings every test bot runs with, as environment variables (names from the contract)."""
     values = {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -35,7 +36,11 @@ def test_settings(database_url: str, slack_api_url: str, **overrides: str) -> Se
         "PUBLIC_URL": "http://127.0.0.1:3000",
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)
+    return values
+
+
+def test_settings(database_url: str, slack_api_url: str, **overrides: str) -> Settings:
+    return Settings(_env_file=None, **test_environment(database_url, slack_api_url, **overrides))
 
 
 @dataclass

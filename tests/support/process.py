@@ -13,7 +13,7 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.support.harness import API_TOKEN, BOT_TOKEN, GITHUB_SECRET, SIGNING_SECRET
+from tests.support.harness import test_environment
 
 
 def free_port() -> int:
@@ -30,17 +30,15 @@ class ServeProcess:
         self.log_path = log_path
         self.env = {
             **os.environ,
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": slack_api_url,
-            "DATABASE_URL": database_url,
-            "OPSBRIDGE_API_TOKEN": API_TOKEN,
-            "GITHUB_WEBHOOK_SECRET": GITHUB_SECRET,
-            "OPSBRIDGE_CONFIG": str(config or "/nonexistent/opsbridge.yaml"),
-            "HOST": "127.0.0.1",
-            "PORT": str(self.port),
-            "PUBLIC_URL": self.url,
-            **env,
+            **test_environment(
+                database_url,
+                slack_api_url,
+                OPSBRIDGE_CONFIG=str(config or "/nonexistent/opsbridge.yaml"),
+                HOST="127.0.0.1",
+                PORT=str(self.port),
+                PUBLIC_URL=self.url,
+                **env,
+            ),
         }
         self.proc: subprocess.Popen | None = None
 
