@@ -74,6 +74,32 @@ async def _count_requests(request: web.Request, handler):
     return response
 
 
+class SocketModeUnavailable(RuntimeError):
+    """Slack refused the app-level token: `serve` says so in one line instead of retrying forever."""
+
+
+async def _connect_socket_mode(ctx: Context, bolt: AsyncApp, app_token: str) -> None:
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+    from slack_sdk.errors import SlackApiError
+
+    handler = AsyncSocketModeHandler(bolt, app_token)
+    try:
+        # The client's connect() retries forever on any error; ask for the URL once ourselves so a bad
+        # token fails startup instead (connect() then uses this URL).
+        handler.client.wss_uri = await handler.client.issue_new_wss_url()
+    except Exception as exc:
+        await handler.close_async()
+        await ctx.db.dispose()
+        reason = exc.response.get("error") if isinstance(exc, SlackApiError) else repr(exc)
+        raise SocketModeUnavailable(
+            f"Socket Mode: apps.connections.open failed ({reason}); SLACK_APP_TOKEN must be an app-level "
+            "token (xapp-...) with the connections:write scope"
+        ) from exc
+    ctx.extras["socket_mode"] = handler
+    await handler.connect_async()
+    log.info("connected to Slack over Socket Mode")
+
+
 def create_app(settings: Settings, *, clock: Clock | None = None, tuning: Tuning | None = None) -> web.Application:
     tuning = tuning or Tuning()
     ctx = build_context(settings, clock=clock, tuning=tuning)
@@ -84,16 +110,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None, tuning: Tuning
     add_routes(app, ctx, None if settings.socket_mode else bolt)
 
     async def start_background(_app: web.Application) -> None:
+        if settings.socket_mode:
+            await _connect_socket_mode(ctx, bolt, settings.slack_app_token or "")
         if tuning.background:
             ctx.sender.start()
             ctx.engine.start()
-        if settings.socket_mode:
-            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-            handler = AsyncSocketModeHandler(bolt, settings.slack_app_token)
-            ctx.extras["socket_mode"] = handler
-            await handler.connect_async()
-            log.info("connected to Slack over Socket Mode")
 
     async def stop_background(_app: web.Application) -> None:
         handler = ctx.extras.pop("socket_mode", None)

@@ -17,7 +17,7 @@ log = logging.getLogger("opsbridge.cli")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from bot.app import create_app
+    from bot.app import SocketModeUnavailable, create_app
     from bot.server import serve_until_stopped
     from storage.migrate import upgrade
 
@@ -30,7 +30,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     upgrade(settings.database_url)
     if code := config_cli.apply_at_start(settings):  # OPSBRIDGE_CONFIG, when the file exists
         return code
-    asyncio.run(serve_until_stopped(create_app(settings), settings.host, settings.port))
+    try:
+        asyncio.run(serve_until_stopped(create_app(settings), settings.host, settings.port))
+    except SocketModeUnavailable as exc:
+        print(f"opsbridge: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

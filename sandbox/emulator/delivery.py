@@ -16,6 +16,7 @@ from .signing import signed_headers
 
 if TYPE_CHECKING:
     from .person import Person
+    from .socket_mode import SocketMode
     from .state import Workspace
 
 
@@ -48,6 +49,7 @@ class Delivery:
     signing_secret: str
     verification_token: str
     bot_url: str | None
+    socket: SocketMode
 
     def __init__(self) -> None:
         self._session: aiohttp.ClientSession | None = None
@@ -81,9 +83,16 @@ class Delivery:
         kind: str = "raw",
         payload: Any = None,
     ) -> BotResponse:
-        """POST ``body`` signed (with ``signing_secret``, default ours; ``timestamp``, default now)."""
+        """POST ``body`` signed (with ``signing_secret``, default ours; ``timestamp``, default now).
+        In Socket Mode, commands, interactions and events go over the socket instead (socket_mode.py)."""
+        if self.socket.handles(kind, payload):
+            response = await self.socket.deliver(kind, payload, headers)
+            self.delivered.append(Delivered(kind, payload, response))
+            return response
         if not self.bot_url:
-            raise RuntimeError("no bot connected: call emulator.connect(events_url) first")
+            raise RuntimeError(
+                "no bot connected: call emulator.connect(events_url) first (or start it in Socket Mode)"
+            )
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         all_headers = {

@@ -1,7 +1,8 @@
 """SlackEmulator: the aiohttp server speaking the Slack Web API, response URLs and uploads.
 
 Routes are relative to the app root so ``emulator.app`` can be served standalone or mounted:
-``POST /api/{method}``, ``POST /upload/{file_id}``, ``POST /respond/{id}``, ``GET /files/{id}/{name}``.
+``POST /api/{method}``, ``POST /upload/{file_id}``, ``POST /respond/{id}``, ``GET /files/{id}/{name}``,
+``GET /socket/{id}`` (Socket Mode WebSocket, see socket_mode.py).
 Other code (the sandbox page) may add routes to ``emulator.app`` before ``start()``.
 """
 
@@ -23,6 +24,7 @@ from .expect import Expectations
 from .faults import Faults
 from .links import ResponseUrls, Triggers
 from .respond import apply_response
+from .socket_mode import APP_TOKEN_METHODS, SocketMode
 from .state import Workspace
 
 log = logging.getLogger("sandbox.emulator")
@@ -35,11 +37,13 @@ class SlackEmulator(Delivery, Expectations):
         *,
         signing_secret: str = "test-signing-secret",
         bot_token: str = "xoxb-test",
+        app_token: str = "xapp-test",
         workspace: Workspace | None = None,
         verification_token: str = "verification-token",
     ) -> None:
         self.signing_secret = signing_secret
         self.bot_token = bot_token
+        self.app_token = app_token
         self.verification_token = verification_token
         self.workspace = workspace or Workspace()
         self.calls = CallLog()
@@ -56,6 +60,9 @@ class SlackEmulator(Delivery, Expectations):
         self.app.router.add_post("/upload/{file_id}", self._handle_upload)
         self.app.router.add_post("/respond/{rid}", self._handle_respond)
         self.app.router.add_get("/files/{file_id}/{name}", self._handle_file)
+        self.socket = SocketMode(self)
+        self.app.router.add_get("/socket/{sid}", self.socket.handle)
+        self.app.on_shutdown.append(self.socket.close_all)
         Delivery.__init__(self)
 
     # ---- lifecycle
@@ -94,6 +101,11 @@ class SlackEmulator(Delivery, Expectations):
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
+    def use_socket_mode(self, on: bool = True) -> None:
+        """Deliver commands, clicks and events over the Socket Mode connection even if ``bot_url`` is set
+        (without this, the socket is used when one is connected and no ``bot_url`` is set)."""
+        self.socket.forced = on
+
     # ---- call log
     def calls_to(self, method: str) -> list[Call]:
         return self.calls.to(method)
@@ -114,8 +126,11 @@ class SlackEmulator(Delivery, Expectations):
                 raise ApiError("unknown_method")
             if not token:
                 raise ApiError("not_authed")
-            if token != self.bot_token:
-                raise ApiError("invalid_auth")
+            if method in APP_TOKEN_METHODS:
+                if token != self.app_token:
+                    raise ApiError("not_allowed_token_type" if token == self.bot_token else "invalid_auth")
+            elif token != self.bot_token:
+                raise ApiError("not_allowed_token_type" if token == self.app_token else "invalid_auth")
             result = handler(self, params)
             if inspect.isawaitable(result):
                 result = await result
