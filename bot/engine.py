@@ -33,6 +33,7 @@ class Engine:
         self._requested = 0  # run_due calls so far
         self._covered = 0  # calls answered by a pass that started after them
         self._scheduler: AsyncIOScheduler | None = None
+        self._passes: set[asyncio.Task] = set()  # passes started by the scheduler, awaited by stop()
         self.after_pass: list[Callable[[], None]] = []  # e.g. wake the outbox sender
 
     def register(self, name: str, work: DueWork) -> None:
@@ -66,6 +67,16 @@ class Engine:
         for hook in self.after_pass:
             hook()
 
+    async def _wake(self) -> None:
+        """The scheduler's job: start a pass as a task of our own and return at once.
+
+        APScheduler cancels the coroutine jobs still running when it shuts down; a pass cancelled
+        mid-query can leave the database driver hanging. Owning the task lets `stop` let it finish.
+        """
+        task = asyncio.create_task(self.run_due(), name="engine-pass")
+        self._passes.add(task)
+        task.add_done_callback(self._passes.discard)
+
     def wake_at(self, when: datetime) -> None:
         """Ask for a pass at `when` (in addition to the regular tick)."""
         if self._scheduler is None or not self._scheduler.running:
@@ -74,20 +85,20 @@ class Engine:
         if delay > self.tick_seconds * 2:
             return  # the tick will get there; keeps the job list short
         self._scheduler.add_job(
-            self.run_due,
+            self._wake,
             "date",
             run_date=datetime.now().astimezone() + timedelta(seconds=max(delay, 0)),
             id=f"wake-{when.isoformat()}",
             replace_existing=True,
             misfire_grace_time=None,
             coalesce=True,
-            max_instances=8,  # run_due folds overlapping calls itself; a skipped wake-up would only log noise
+            max_instances=8,  # _wake returns at once; run_due folds the passes it starts
         )
 
     def start(self) -> None:
         self._scheduler = AsyncIOScheduler()
         self._scheduler.add_job(
-            self.run_due,
+            self._wake,
             "interval",
             seconds=self.tick_seconds,
             id="tick",
@@ -99,18 +110,17 @@ class Engine:
         self._scheduler.start()
 
     def shutdown(self) -> None:
-        """Stop waking up; a pass already running goes on (see `stop` to wait for it)."""
+        """Stop waking up; passes already running go on (see `stop` to wait for them)."""
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         self._scheduler = None
 
     async def stop(self, grace: float = 5.0) -> None:
-        """Stop waking up and wait for a pass in flight, so no query is cut off mid-way."""
+        """Stop waking up and let the passes in flight finish, so no query is cut off mid-way."""
         self.shutdown()
-        try:
-            await asyncio.wait_for(self._lock.acquire(), timeout=grace)
-        except TimeoutError:
-            log.warning("engine pass still running after %.0fs; stopping anyway", grace)
+        if not self._passes:
             return
-        self._lock.release()
+        _done, pending = await asyncio.wait(set(self._passes), timeout=grace)
+        if pending:
+            log.warning("engine pass still running after %.0fs; stopping anyway", grace)
 
