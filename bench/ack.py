@@ -63,10 +63,16 @@ async def _run(n: int, concurrency: int) -> dict:
     slack.workspace.add_channel("C0GENERAL", "general", members=["U0ALICE"])
     await slack.start()
     workdir = Path(tempfile.mkdtemp(prefix="opsbridge-bench-"))
-    server = ServeProcess(database_url=f"sqlite+aiosqlite:///{workdir}/bench.db", slack_api_url=slack.api_url,
-                          log_path=workdir / "serve.log", LOG_LEVEL="WARNING")
+    server = ServeProcess(
+        database_url=f"sqlite+aiosqlite:///{workdir}/bench.db",
+        slack_api_url=slack.api_url,
+        log_path=workdir / "serve.log",
+        LOG_LEVEL="WARNING",
+    )
     bare_port = free_port()
-    bare = subprocess.Popen([sys.executable, "-m", "bench.bare_bolt", str(bare_port), SIGNING_SECRET, slack.api_url])
+    bare = subprocess.Popen(
+        [sys.executable, "-m", "bench.bare_bolt", str(bare_port), SIGNING_SECRET, slack.api_url]
+    )
     try:
         server.start()
         await server.wait_ready()
@@ -79,7 +85,12 @@ async def _run(n: int, concurrency: int) -> dict:
         bare.terminate()
         bare.wait(timeout=10)
         await slack.stop()
-    return {"requests": n, "concurrency": concurrency, "opsbridge_serve": opsbridge, "bare_bolt_ack_only": bare_bolt}
+    return {
+        "requests": n,
+        "concurrency": concurrency,
+        "opsbridge_serve": opsbridge,
+        "bare_bolt_ack_only": bare_bolt,
+    }
 
 
 async def _wait_http(url: str, timeout: float = 15.0) -> None:

@@ -34,7 +34,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--keys", type=int, default=200, help="distinct dedup keys in the storm")
     parser.add_argument("--concurrency", type=int, default=50, help="storm clients sending at once")
     parser.add_argument("--samples", type=int, default=100, help="Alertmanager webhooks timed one by one")
-    parser.add_argument("--services", type=int, default=50, help="services (each with its own person and channel)")
+    parser.add_argument(
+        "--services", type=int, default=50, help="services (each with its own person and channel)"
+    )
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     parser.add_argument("--seed", type=int, default=1)
 
@@ -47,13 +49,35 @@ def _config(services: int) -> str:
     people, policies, svcs = [], [], []
     for n in range(1, services + 1):
         people.append(f"  - {{id: p{n:02d}, slack: U0P{n:02d}, role: ops}}")
-        policies += [f"  - id: pol{n:02d}", "    levels:", f"      - {{targets: [person:p{n:02d}], timeout: 1h}}"]
-        svcs += [f"  - id: svc{n:02d}", "    team: bench", f"    escalation_policy: pol{n:02d}",
-                 f"    channels: {{incidents: C0B{n:02d}}}", f"    integration_keys: [benchkey{n:02d}]"]
+        policies += [
+            f"  - id: pol{n:02d}",
+            "    levels:",
+            f"      - {{targets: [person:p{n:02d}], timeout: 1h}}",
+        ]
+        svcs += [
+            f"  - id: svc{n:02d}",
+            "    team: bench",
+            f"    escalation_policy: pol{n:02d}",
+            f"    channels: {{incidents: C0B{n:02d}}}",
+            f"    integration_keys: [benchkey{n:02d}]",
+        ]
     members = ", ".join(f"p{n:02d}" for n in range(1, services + 1))
-    return "\n".join(["timezone: UTC", "admins: [p01]", "channels: {incidents: C0BINCIDENTS}", "people:", *people,
-                      "teams:", f"  - {{id: bench, members: [{members}]}}", "escalation_policies:", *policies,
-                      "services:", *svcs, ""])
+    return "\n".join(
+        [
+            "timezone: UTC",
+            "admins: [p01]",
+            "channels: {incidents: C0BINCIDENTS}",
+            "people:",
+            *people,
+            "teams:",
+            f"  - {{id: bench, members: [{members}]}}",
+            "escalation_policies:",
+            *policies,
+            "services:",
+            *svcs,
+            "",
+        ]
+    )
 
 
 def _percentiles(samples: list[float]) -> dict:
@@ -70,15 +94,30 @@ def _percentiles(samples: list[float]) -> dict:
 
 def _alertmanager(group: str, name: str) -> dict:
     return {
-        "version": "4", "groupKey": group, "status": "firing", "receiver": "opsbridge", "truncatedAlerts": 0,
-        "groupLabels": {"alertname": name}, "commonLabels": {"alertname": name, "severity": "warning"},
-        "commonAnnotations": {"summary": "benchmark alert"}, "externalURL": "http://alertmanager:9093",
-        "alerts": [{"status": "firing", "labels": {"alertname": name, "severity": "warning"}, "annotations": {},
-                    "startsAt": "2026-11-23T09:00:00Z", "fingerprint": group}],
+        "version": "4",
+        "groupKey": group,
+        "status": "firing",
+        "receiver": "opsbridge",
+        "truncatedAlerts": 0,
+        "groupLabels": {"alertname": name},
+        "commonLabels": {"alertname": name, "severity": "warning"},
+        "commonAnnotations": {"summary": "benchmark alert"},
+        "externalURL": "http://alertmanager:9093",
+        "alerts": [
+            {
+                "status": "firing",
+                "labels": {"alertname": name, "severity": "warning"},
+                "annotations": {},
+                "startsAt": "2026-11-23T09:00:00Z",
+                "fingerprint": group,
+            }
+        ],
     }
 
 
-async def _latency(http: aiohttp.ClientSession, slack: SlackEmulator, url: str, services: int, samples: int) -> dict:
+async def _latency(
+    http: aiohttp.ClientSession, slack: SlackEmulator, url: str, services: int, samples: int
+) -> dict:
     """One webhook at a time; a person is paged again only after their DM lane's 1 s pacing has passed."""
     last: dict[str, float] = {}
     latencies: list[float] = []
@@ -89,12 +128,15 @@ async def _latency(http: aiohttp.ClientSession, slack: SlackEmulator, url: str, 
         if wait > 0:
             await asyncio.sleep(wait)
         sent = time.time()
-        async with http.post(f"{url}/integrations/alertmanager/benchkey{n:02d}",
-                             json=_alertmanager(f"lat-{i}", name)) as response:
+        async with http.post(
+            f"{url}/integrations/alertmanager/benchkey{n:02d}", json=_alertmanager(f"lat-{i}", name)
+        ) as response:
             assert response.status == 200, await response.text()
         call = await slack.expect_call(
             "chat.postMessage",
-            where=lambda c, user=user, name=name: c.params.get("channel") == user and name in str(c.params.get("text")),
+            where=lambda c, user=user, name=name: (
+                c.params.get("channel") == user and name in str(c.params.get("text"))
+            ),
             timeout=15,
         )
         latencies.append((call.at - sent) * 1000)
@@ -102,7 +144,9 @@ async def _latency(http: aiohttp.ClientSession, slack: SlackEmulator, url: str, 
     return _percentiles(latencies)
 
 
-async def _storm(http: aiohttp.ClientSession, slack: SlackEmulator, url: str, args: argparse.Namespace) -> dict:
+async def _storm(
+    http: aiohttp.ClientSession, slack: SlackEmulator, url: str, args: argparse.Namespace
+) -> dict:
     rng = random.Random(args.seed)
     order = [i % args.keys for i in range(args.events)]
     rng.shuffle(order)
@@ -114,8 +158,12 @@ async def _storm(http: aiohttp.ClientSession, slack: SlackEmulator, url: str, ar
     async def sender() -> None:
         for k in queue:
             n = k % args.services + 1
-            body = {"routing_key": f"benchkey{n:02d}", "event_action": "trigger", "dedup_key": f"storm-{k}",
-                    "payload": {"summary": f"Storm alert {k}", "source": "bench", "severity": "warning"}}
+            body = {
+                "routing_key": f"benchkey{n:02d}",
+                "event_action": "trigger",
+                "dedup_key": f"storm-{k}",
+                "payload": {"summary": f"Storm alert {k}", "source": "bench", "severity": "warning"},
+            }
             async with http.post(f"{url}/v2/enqueue", json=body) as response:
                 await response.read()
                 statuses[response.status] = statuses.get(response.status, 0) + 1
@@ -134,13 +182,22 @@ async def _storm(http: aiohttp.ClientSession, slack: SlackEmulator, url: str, ar
     elapsed = time.perf_counter() - began
     done.set()
     await typing
-    return {"seconds": round(elapsed, 2), "events_per_s": round(args.events / elapsed, 1), "statuses": statuses,
-            "slash_commands_during_storm": _percentiles(slash)}
+    return {
+        "seconds": round(elapsed, 2),
+        "events_per_s": round(args.events / elapsed, 1),
+        "statuses": statuses,
+        "slash_commands_during_storm": _percentiles(slash),
+    }
 
 
 def _storm_pages(slack: SlackEmulator) -> int:
-    return sum(1 for c in slack.calls_to("chat.postMessage")
-               if c.ok and str(c.params.get("text", "")).startswith("Page:") and "Storm alert" in str(c.params["text"]))
+    return sum(
+        1
+        for c in slack.calls_to("chat.postMessage")
+        if c.ok
+        and str(c.params.get("text", "")).startswith("Page:")
+        and "Storm alert" in str(c.params["text"])
+    )
 
 
 async def _delivered(slack: SlackEmulator, keys: int, timeout: float) -> None:
@@ -161,10 +218,14 @@ async def _counts(database_url: str) -> tuple[int, int]:
     try:
         async with db.sessions() as session:
             incidents = await session.scalar(
-                select(func.count()).select_from(Incident).where(Incident.source == "pagerduty"))
+                select(func.count()).select_from(Incident).where(Incident.source == "pagerduty")
+            )
             pages = await session.scalar(
-                select(func.count()).select_from(Page).join(Incident, Incident.id == Page.incident_id)
-                .where(Incident.source == "pagerduty", Page.is_shadow.is_(False)))
+                select(func.count())
+                .select_from(Page)
+                .join(Incident, Incident.id == Page.incident_id)
+                .where(Incident.source == "pagerduty", Page.is_shadow.is_(False))
+            )
         return int(incidents or 0), int(pages or 0)
     finally:
         await db.dispose()
@@ -182,8 +243,13 @@ async def _run(args: argparse.Namespace) -> dict:
     database_url = args.database_url or f"sqlite+aiosqlite:///{workdir}/bench.db"
     config = workdir / "opsbridge.yaml"
     config.write_text(_config(args.services))
-    server = ServeProcess(database_url=database_url, slack_api_url=slack.api_url, config=config,
-                          log_path=workdir / "serve.log", LOG_LEVEL="WARNING")
+    server = ServeProcess(
+        database_url=database_url,
+        slack_api_url=slack.api_url,
+        config=config,
+        log_path=workdir / "serve.log",
+        LOG_LEVEL="WARNING",
+    )
     try:
         server.start()
         await server.wait_ready(timeout=60)
@@ -197,8 +263,15 @@ async def _run(args: argparse.Namespace) -> dict:
     finally:
         server.stop()
         await slack.stop()
-    storm.update(events=args.events, keys=args.keys, concurrency=args.concurrency, incidents_opened=incidents,
-                 incidents_equal_keys=incidents == args.keys, pages_sent=pages, pages_delivered=_storm_pages(slack))
+    storm.update(
+        events=args.events,
+        keys=args.keys,
+        concurrency=args.concurrency,
+        incidents_opened=incidents,
+        incidents_equal_keys=incidents == args.keys,
+        pages_sent=pages,
+        pages_delivered=_storm_pages(slack),
+    )
     return {
         "database": "postgresql" if database_url.startswith("postgresql") else "sqlite",
         "webhook_to_page": latency,

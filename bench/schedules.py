@@ -32,15 +32,28 @@ def make_schedule(rng: random.Random, index: int, overrides: int) -> Schedule:
     members = rng.sample(PEOPLE, 6)
     layers = (
         Layer("weekly", "weekly", datetime(2026, 11, 2, 9, 0), tuple(members[:3])),
-        Layer("weekend", "daily", datetime(2026, 11, 7, 9, 0), (members[3],),
-              restrictions=(Restriction(frozenset({5, 6}), clock(9, 0), clock(21, 0)),)),
-        Layer("nights", "custom", datetime(2026, 11, 2, 21, 0), tuple(members[4:]), shift=timedelta(hours=12),
-              restrictions=(Restriction(frozenset(range(7)), clock(21, 0), clock(7, 0)),)),
+        Layer(
+            "weekend",
+            "daily",
+            datetime(2026, 11, 7, 9, 0),
+            (members[3],),
+            restrictions=(Restriction(frozenset({5, 6}), clock(9, 0), clock(21, 0)),),
+        ),
+        Layer(
+            "nights",
+            "custom",
+            datetime(2026, 11, 2, 21, 0),
+            tuple(members[4:]),
+            shift=timedelta(hours=12),
+            restrictions=(Restriction(frozenset(range(7)), clock(21, 0), clock(7, 0)),),
+        ),
     )
     found = []
     for n in range(overrides):
         start = BASE + timedelta(hours=rng.uniform(-45 * 24, 45 * 24))
-        found.append(Override(rng.choice(PEOPLE), start, start + timedelta(hours=rng.uniform(1, 48)), id=n + 1))
+        found.append(
+            Override(rng.choice(PEOPLE), start, start + timedelta(hours=rng.uniform(1, 48)), id=n + 1)
+        )
     return Schedule(f"s{index}", "Europe/Berlin", layers, tuple(found))
 
 
@@ -77,7 +90,10 @@ def run(args: argparse.Namespace) -> dict:
 
     return {
         "who_is_on_call": {
-            "schedules": args.schedules, "layers": 3, "overrides_each": args.overrides, **_figures(on_call),
+            "schedules": args.schedules,
+            "layers": 3,
+            "overrides_each": args.overrides,
+            **_figures(on_call),
         },
         "shifts_90_days": {"shifts": count, **_figures(lists)},
     }

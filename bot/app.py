@@ -47,7 +47,9 @@ def build_context(settings: Settings, *, clock: Clock | None = None, tuning: Tun
     sender = OutboxSender(db, gateway, clock, metrics, lane_interval=tuning.lane_interval)
     engine = Engine(clock, tick_seconds=tuning.tick_seconds)
     engine.after_pass.append(sender.wake)
-    return Context(settings=settings, db=db, clock=clock, slack=gateway, sender=sender, engine=engine, metrics=metrics)
+    return Context(
+        settings=settings, db=db, clock=clock, slack=gateway, sender=sender, engine=engine, metrics=metrics
+    )
 
 
 def build_bolt(ctx: Context) -> AsyncApp:
@@ -100,7 +102,9 @@ async def _connect_socket_mode(ctx: Context, bolt: AsyncApp, app_token: str) -> 
     log.info("connected to Slack over Socket Mode")
 
 
-def create_app(settings: Settings, *, clock: Clock | None = None, tuning: Tuning | None = None) -> web.Application:
+def create_app(
+    settings: Settings, *, clock: Clock | None = None, tuning: Tuning | None = None
+) -> web.Application:
     tuning = tuning or Tuning()
     ctx = build_context(settings, clock=clock, tuning=tuning)
     bolt = build_bolt(ctx)

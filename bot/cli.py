@@ -62,11 +62,15 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="opsbridge", description="On-call and incidents for Dev and Ops, in Slack.")
+    parser = argparse.ArgumentParser(
+        prog="opsbridge", description="On-call and incidents for Dev and Ops, in Slack."
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sub.add_parser("serve", help="run the bot (migrates the database first)").set_defaults(func=cmd_serve)
-    sandbox = sub.add_parser("sandbox", help="run the bot against the built-in Slack emulator, with a web page")
+    sandbox = sub.add_parser(
+        "sandbox", help="run the bot against the built-in Slack emulator, with a web page"
+    )
     sandbox.add_argument("--port", type=int, default=None, help="port of the page (default: PORT, 3000)")
     sandbox.set_defaults(func=cmd_sandbox)
     sub.add_parser("migrate", help="bring the database schema up to date").set_defaults(func=cmd_migrate)

@@ -123,4 +123,3 @@ class Engine:
         _done, pending = await asyncio.wait(set(self._passes), timeout=grace)
         if pending:
             log.warning("engine pass still running after %.0fs; stopping anyway", grace)
-

@@ -7,7 +7,10 @@ import yaml
 from bot.usage import HELP
 
 COMMANDS = {
-    "/oncall": ("Who is on call, overrides and cover requests", "[SCHEDULE] | next | override | cover | help"),
+    "/oncall": (
+        "Who is on call, overrides and cover requests",
+        "[SCHEDULE] | next | override | cover | help",
+    ),
     "/incident": ("Declare and run incidents", "declare TITLE [sevN] | ack | resolve | page | help"),
     "/deploy": ("Deploy log and freezes", "log | freeze | unfreeze | status | help"),
     "/postmortem": ("Blameless post-mortems", "list | show #ID | assign | done | help"),
@@ -76,7 +79,11 @@ def manifest(public_url: str, *, socket_mode: bool = False) -> dict:
             "background_color": "#1d4e89",
         },
         "features": {
-            "app_home": {"home_tab_enabled": True, "messages_tab_enabled": True, "messages_tab_read_only_enabled": False},
+            "app_home": {
+                "home_tab_enabled": True,
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": False,
+            },
             "bot_user": {"display_name": "opsbridge", "always_online": True},
             "slash_commands": commands,
             "shortcuts": [

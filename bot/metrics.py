@@ -9,7 +9,10 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.http_requests = Counter(
-            "opsbridge_http_requests_total", "HTTP requests served", ["route", "status"], registry=self.registry
+            "opsbridge_http_requests_total",
+            "HTTP requests served",
+            ["route", "status"],
+            registry=self.registry,
         )
         self.slack_calls = Counter(
             "opsbridge_slack_api_calls_total",
@@ -25,7 +28,10 @@ class Metrics:
             "opsbridge_incidents_opened_total", "Incidents opened", ["source"], registry=self.registry
         )
         self.slack_call_seconds = Histogram(
-            "opsbridge_slack_api_call_seconds", "Slack Web API call latency", ["method"], registry=self.registry
+            "opsbridge_slack_api_call_seconds",
+            "Slack Web API call latency",
+            ["method"],
+            registry=self.registry,
         )
 
     def render(self) -> bytes:

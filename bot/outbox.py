@@ -213,10 +213,12 @@ class OutboxSender:
             async with self.db.transaction() as session:
                 await store.give_up(session, row.id, error)
             return
-        delay = min(2 ** row.attempts, 300) * (0.5 + random.random() / 2)
+        delay = min(2**row.attempts, 300) * (0.5 + random.random() / 2)
         log.warning("outbox #%s failed (%s): retrying in %.1fs", row.id, error, delay)
         async with self.db.transaction() as session:
-            await store.retry_later(session, row.id, self.clock.now() + timedelta(seconds=delay), error, count=True)
+            await store.retry_later(
+                session, row.id, self.clock.now() + timedelta(seconds=delay), error, count=True
+            )
 
     async def run(self, poll_seconds: float = 0.5) -> None:
         """Deliver until `stop()`: on every wake-up, and at least every `poll_seconds`."""

@@ -115,7 +115,15 @@ def visible(channel: Channel, user_id: str) -> bool:
 
 
 def channel_json(channel: Channel, user_id: str) -> dict:
-    kind = "im" if channel.is_im else "mpim" if channel.is_mpim else "private" if channel.is_private else "channel"
+    kind = (
+        "im"
+        if channel.is_im
+        else "mpim"
+        if channel.is_mpim
+        else "private"
+        if channel.is_private
+        else "channel"
+    )
     return {
         "id": channel.id,
         "name": channel.name,
@@ -159,7 +167,9 @@ async def people_json(page: PageConfig) -> list[dict]:
     ws = page.emulator.workspace
     out = []
     for person in page.config.people:
-        user = ws.user(person.slack or "") or next((u for u in ws.users.values() if u.name == person.id), None)
+        user = ws.user(person.slack or "") or next(
+            (u for u in ws.users.values() if u.name == person.id), None
+        )
         if user is None:
             continue
         out.append({
@@ -198,7 +208,8 @@ async def state(request: web.Request) -> web.Response:
         "modal": view_json(stack[-1] if stack else None, ws.bot_id),
         "home": view_json(ws.home_view(me) if me else None, ws.bot_id),
         "services": [
-            {"id": s.id, "name": s.name or s.id, "alerts": bool(s.integration_keys)} for s in page.config.services
+            {"id": s.id, "name": s.name or s.id, "alerts": bool(s.integration_keys)}
+            for s in page.config.services
         ],
         "schedules": [s.id for s in page.config.schedules],
         "teams": [t.id for t in page.config.teams],
@@ -320,7 +331,9 @@ async def do_click(page: PageConfig, body: dict) -> dict:
 @action("select")
 async def do_select(page: PageConfig, body: dict) -> dict:
     person = _person(page, body)
-    response = await person.select(_target(page, body, person), str(body.get("action_id") or ""), body.get("value"))
+    response = await person.select(
+        _target(page, body, person), str(body.get("action_id") or ""), body.get("value")
+    )
     return {} if response is None else _bot_answer(response)
 
 

@@ -133,14 +133,22 @@ def seed_workspace(ws: Workspace, config: Config) -> None:
         user_id = person.slack or slack_id_for(person.id)
         email = person.email or f"{person.id}@example.com"
         real_name = person.name or person.id.capitalize()
-        ws.add_user(user_id, person.id, email=email, tz=person.timezone or config.timezone, real_name=real_name,
-                    is_admin=person.id in config.admins)
+        ws.add_user(
+            user_id,
+            person.id,
+            email=email,
+            tz=person.timezone or config.timezone,
+            real_name=real_name,
+            is_admin=person.id in config.admins,
+        )
         everyone.append(user_id)
     for channel_id, name in channel_names(config).items():
         ws.add_channel(channel_id, name, members=everyone, is_private=channel_id.startswith("G"))
     for team in config.teams:
         if team.slack_usergroup:
-            ws.add_usergroup(team.slack_usergroup, f"{team.id}-oncall", name=f"{team.name or team.id} on call")
+            ws.add_usergroup(
+                team.slack_usergroup, f"{team.id}-oncall", name=f"{team.name or team.id} on call"
+            )
 
 
 class CannotListen(Exception):

@@ -38,27 +38,41 @@ async def read_declared(session: AsyncSession) -> Declared:
         state["settings"][row.key] = {"value": row.value}
     for p in await session.scalars(select(Person)):
         state["person"][p.id] = dict(
-            slack_user_id=p.slack_user_id, email=p.email, name=p.name, role=p.role,
-            timezone=p.timezone, is_admin=p.is_admin,
+            slack_user_id=p.slack_user_id,
+            email=p.email,
+            name=p.name,
+            role=p.role,
+            timezone=p.timezone,
+            is_admin=p.is_admin,
         )
     members: dict[str, list[str]] = {}
     for m in await session.scalars(select(TeamMember)):
         members.setdefault(m.team_id, []).append(m.person_id)
     for t in await session.scalars(select(Team)):
         state["team"][t.id] = dict(
-            name=t.name, slack_usergroup=t.slack_usergroup, channel=t.channel,
+            name=t.name,
+            slack_usergroup=t.slack_usergroup,
+            channel=t.channel,
             members=sorted(members.get(t.id, [])),
         )
     levels: dict[str, list[dict]] = {}
     for lv in await session.scalars(select(EscalationLevel).order_by(EscalationLevel.position)):
-        levels.setdefault(lv.policy_id, []).append(dict(targets=lv.targets, timeout_seconds=lv.timeout_seconds))
+        levels.setdefault(lv.policy_id, []).append(
+            dict(targets=lv.targets, timeout_seconds=lv.timeout_seconds)
+        )
     for pol in await session.scalars(select(EscalationPolicy)):
         state["escalation_policy"][pol.id] = dict(repeat=pol.repeat, levels=levels.get(pol.id, []))
     layers: dict[str, list[dict]] = {}
     for ly in await session.scalars(select(ScheduleLayer).order_by(ScheduleLayer.position)):
         layers.setdefault(ly.schedule_id, []).append(
-            dict(name=ly.name, rotation=ly.rotation, shift_seconds=ly.shift_seconds, start_local=ly.start_local,
-                 members=ly.members, restrictions=ly.restrictions)
+            dict(
+                name=ly.name,
+                rotation=ly.rotation,
+                shift_seconds=ly.shift_seconds,
+                start_local=ly.start_local,
+                members=ly.members,
+                restrictions=ly.restrictions,
+            )
         )
     shadows: dict[str, list[dict]] = {}
     for sh in await session.scalars(select(ScheduleShadow)):
@@ -67,8 +81,11 @@ async def read_declared(session: AsyncSession) -> Declared:
         )
     for s in await session.scalars(select(Schedule)):
         state["schedule"][s.id] = dict(
-            team_id=s.team_id, timezone=s.timezone, channel=s.channel,
-            layers=layers.get(s.id, []), shadows=sorted(shadows.get(s.id, []), key=lambda d: d["person"]),
+            team_id=s.team_id,
+            timezone=s.timezone,
+            channel=s.channel,
+            layers=layers.get(s.id, []),
+            shadows=sorted(shadows.get(s.id, []), key=lambda d: d["person"]),
         )
     keys: dict[str, list[str]] = {}
     for k in await session.scalars(select(IntegrationKey)):
@@ -78,11 +95,17 @@ async def read_declared(session: AsyncSession) -> Declared:
         repos.setdefault(r.service_id, []).append(r.repo)
     for sv in await session.scalars(select(Service)):
         state["service"][sv.id] = dict(
-            name=sv.name, team_id=sv.team_id, escalation_policy_id=sv.escalation_policy_id,
-            deploy_channel=sv.deploy_channel, incident_channel=sv.incident_channel,
-            severity_map=sv.severity_map, incident_channel_min_severity=sv.incident_channel_min_severity,
-            auto_freeze_on_sev1=sv.auto_freeze_on_sev1, deploy_workflows=sv.deploy_workflows,
-            integration_keys=sorted(keys.get(sv.id, [])), github_repos=sorted(repos.get(sv.id, [])),
+            name=sv.name,
+            team_id=sv.team_id,
+            escalation_policy_id=sv.escalation_policy_id,
+            deploy_channel=sv.deploy_channel,
+            incident_channel=sv.incident_channel,
+            severity_map=sv.severity_map,
+            incident_channel_min_severity=sv.incident_channel_min_severity,
+            auto_freeze_on_sev1=sv.auto_freeze_on_sev1,
+            deploy_workflows=sv.deploy_workflows,
+            integration_keys=sorted(keys.get(sv.id, [])),
+            github_repos=sorted(repos.get(sv.id, [])),
         )
     return state
 
@@ -99,8 +122,14 @@ async def write_declared(session: AsyncSession, desired: Declared, current: Decl
 
 
 async def _delete(session: AsyncSession, kind: str, key: str) -> None:
-    model = {"settings": Setting, "person": Person, "team": Team, "escalation_policy": EscalationPolicy,
-             "schedule": Schedule, "service": Service}[kind]
+    model = {
+        "settings": Setting,
+        "person": Person,
+        "team": Team,
+        "escalation_policy": EscalationPolicy,
+        "schedule": Schedule,
+        "service": Service,
+    }[kind]
     column = model.key if model is Setting else model.id
     # Children go explicitly too: SQLite only cascades with foreign keys on, and we don't rely on it.
     if kind == "team":
@@ -149,8 +178,11 @@ async def _write(session: AsyncSession, kind: str, key: str, values: dict[str, A
         await session.execute(delete(ScheduleShadow).where(ScheduleShadow.schedule_id == key))
         session.add_all(ScheduleLayer(schedule_id=key, position=i, **ly) for i, ly in enumerate(layers))
         session.add_all(
-            ScheduleShadow(schedule_id=key, person_id=sh["person"],
-                           until=date.fromisoformat(sh["until"]) if sh["until"] else None)
+            ScheduleShadow(
+                schedule_id=key,
+                person_id=sh["person"],
+                until=date.fromisoformat(sh["until"]) if sh["until"] else None,
+            )
             for sh in shadows
         )
     elif kind == "service":

@@ -23,8 +23,11 @@ OPEN_STATES = ("triggered", "acknowledged")
 
 async def request_channel(session: AsyncSession, incident_id: int, now: datetime) -> bool:
     """Ask for the incident's channel (once): True when this call asked."""
-    return await insert_ignore(session, IncidentChannelRequest,
-                               {"incident_id": incident_id, "due_at": now, "attempts": 0, "requested_at": now})
+    return await insert_ignore(
+        session,
+        IncidentChannelRequest,
+        {"incident_id": incident_id, "due_at": now, "attempts": 0, "requested_at": now},
+    )
 
 
 async def channel_requested(session: AsyncSession, incident_id: int) -> bool:
@@ -33,14 +36,17 @@ async def channel_requested(session: AsyncSession, incident_id: int) -> bool:
 
 async def due_channel_requests(session: AsyncSession, now: datetime, limit: int = 20) -> list[int]:
     rows = await session.scalars(
-        select(IncidentChannelRequest.incident_id).where(IncidentChannelRequest.due_at <= now)
-        .order_by(IncidentChannelRequest.due_at).limit(limit)
+        select(IncidentChannelRequest.incident_id)
+        .where(IncidentChannelRequest.due_at <= now)
+        .order_by(IncidentChannelRequest.due_at)
+        .limit(limit)
     )
     return list(rows)
 
 
-async def claim_channel_request(session: AsyncSession, incident_id: int, now: datetime,
-                                lease: timedelta) -> IncidentChannelRequest | None:
+async def claim_channel_request(
+    session: AsyncSession, incident_id: int, now: datetime, lease: timedelta
+) -> IncidentChannelRequest | None:
     """Take the request for `lease` (nobody else creates the channel meanwhile); None if not due or taken."""
     result = await session.execute(
         update(IncidentChannelRequest)
@@ -55,13 +61,16 @@ async def claim_channel_request(session: AsyncSession, incident_id: int, now: da
 
 async def retry_channel_request(session: AsyncSession, incident_id: int, when: datetime, error: str) -> None:
     await session.execute(
-        update(IncidentChannelRequest).where(IncidentChannelRequest.incident_id == incident_id)
+        update(IncidentChannelRequest)
+        .where(IncidentChannelRequest.incident_id == incident_id)
         .values(due_at=when, last_error=error[:2000])
     )
 
 
 async def drop_channel_request(session: AsyncSession, incident_id: int) -> None:
-    await session.execute(delete(IncidentChannelRequest).where(IncidentChannelRequest.incident_id == incident_id))
+    await session.execute(
+        delete(IncidentChannelRequest).where(IncidentChannelRequest.incident_id == incident_id)
+    )
 
 
 async def next_channel_request(session: AsyncSession) -> datetime | None:
@@ -71,7 +80,8 @@ async def next_channel_request(session: AsyncSession) -> datetime | None:
 async def store_channel(session: AsyncSession, incident_id: int, channel_id: str, name: str) -> bool:
     """Record the created channel on the incident, unless it already has one."""
     result = await session.execute(
-        update(Incident).where(Incident.id == incident_id, Incident.channel_id.is_(None))
+        update(Incident)
+        .where(Incident.id == incident_id, Incident.channel_id.is_(None))
         .values(channel_id=channel_id, channel_name=name)
         .execution_options(synchronize_session=False)
     )
@@ -81,8 +91,9 @@ async def store_channel(session: AsyncSession, incident_id: int, channel_id: str
 # --- incidents ------------------------------------------------------------------------------------
 
 
-async def change(session: AsyncSession, incident_id: int, *, where: dict[str, Any] | None = None,
-                 **values: Any) -> bool:
+async def change(
+    session: AsyncSession, incident_id: int, *, where: dict[str, Any] | None = None, **values: Any
+) -> bool:
     """Compare-and-set on any columns of one incident: `where` holds the values it must still have."""
     query = update(Incident).where(Incident.id == incident_id)
     for column, expected in (where or {}).items():
@@ -99,8 +110,10 @@ async def change(session: AsyncSession, incident_id: int, *, where: dict[str, An
 
 async def open_incidents(session: AsyncSession, limit: int = 50) -> list[Incident]:
     rows = await session.scalars(
-        select(Incident).where(Incident.state.in_(OPEN_STATES))
-        .order_by(Incident.severity, Incident.created_at).limit(limit)
+        select(Incident)
+        .where(Incident.state.in_(OPEN_STATES))
+        .order_by(Incident.severity, Incident.created_at)
+        .limit(limit)
     )
     return list(rows)
 
@@ -125,7 +138,8 @@ async def people_by_slack(session: AsyncSession, user_ids: set[str]) -> dict[str
 
 async def roles(session: AsyncSession, incident_id: int) -> dict[str, str]:
     rows = await session.scalars(
-        select(IncidentRole).where(IncidentRole.incident_id == incident_id)
+        select(IncidentRole)
+        .where(IncidentRole.incident_id == incident_id)
         .execution_options(populate_existing=True)
     )
     return {row.role: row.slack_user_id for row in rows}
@@ -140,7 +154,9 @@ async def roles_of_many(session: AsyncSession, incident_ids: list[int]) -> dict[
     return out
 
 
-async def set_role(session: AsyncSession, incident_id: int, role: str, user_id: str, now: datetime) -> str | None:
+async def set_role(
+    session: AsyncSession, incident_id: int, role: str, user_id: str, now: datetime
+) -> str | None:
     """Give `role` to `user_id`; returns who held it before (None if nobody)."""
     existing = await session.get(IncidentRole, (incident_id, role), populate_existing=True)
     if existing is not None:
@@ -148,8 +164,11 @@ async def set_role(session: AsyncSession, incident_id: int, role: str, user_id: 
         existing.slack_user_id, existing.assigned_at = user_id, now
         await session.flush()
         return previous
-    if not await insert_ignore(session, IncidentRole, {"incident_id": incident_id, "role": role,
-                                                      "slack_user_id": user_id, "assigned_at": now}):
+    if not await insert_ignore(
+        session,
+        IncidentRole,
+        {"incident_id": incident_id, "role": role, "slack_user_id": user_id, "assigned_at": now},
+    ):
         return await set_role(session, incident_id, role, user_id, now)  # assigned at the same moment
     return None
 
@@ -159,8 +178,10 @@ async def set_role(session: AsyncSession, incident_id: int, role: str, user_id: 
 
 async def due_reminders(session: AsyncSession, now: datetime, limit: int = 100) -> list[Incident]:
     rows = await session.scalars(
-        select(Incident).where(Incident.state.in_(OPEN_STATES), Incident.status_reminder_at <= now)
-        .order_by(Incident.status_reminder_at).limit(limit)
+        select(Incident)
+        .where(Incident.state.in_(OPEN_STATES), Incident.status_reminder_at <= now)
+        .order_by(Incident.status_reminder_at)
+        .limit(limit)
     )
     return list(rows)
 
@@ -173,8 +194,10 @@ async def next_reminder(session: AsyncSession) -> datetime | None:
 
 async def due_archives(session: AsyncSession, now: datetime, limit: int = 100) -> list[Incident]:
     rows = await session.scalars(
-        select(Incident).where(Incident.state == "resolved", Incident.archive_at <= now)
-        .order_by(Incident.archive_at).limit(limit)
+        select(Incident)
+        .where(Incident.state == "resolved", Incident.archive_at <= now)
+        .order_by(Incident.archive_at)
+        .limit(limit)
     )
     return list(rows)
 
@@ -183,11 +206,15 @@ async def next_archive(session: AsyncSession) -> datetime | None:
     return await session.scalar(select(func.min(Incident.archive_at)).where(Incident.state == "resolved"))
 
 
-async def claim_reminder(session: AsyncSession, incident_id: int, now: datetime, next_at: datetime | None) -> bool:
+async def claim_reminder(
+    session: AsyncSession, incident_id: int, now: datetime, next_at: datetime | None
+) -> bool:
     """Take a due status reminder: moves `status_reminder_at` on, so it is sent once."""
     result = await session.execute(
         update(Incident)
-        .where(Incident.id == incident_id, Incident.state.in_(OPEN_STATES), Incident.status_reminder_at <= now)
+        .where(
+            Incident.id == incident_id, Incident.state.in_(OPEN_STATES), Incident.status_reminder_at <= now
+        )
         .values(status_reminder_at=next_at)
         .execution_options(synchronize_session=False)
     )

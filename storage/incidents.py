@@ -48,12 +48,16 @@ async def by_channel(session: AsyncSession, channel_id: str) -> Incident | None:
 
 async def events(session: AsyncSession, incident_id: int) -> list[IncidentEvent]:
     rows = await session.scalars(
-        select(IncidentEvent).where(IncidentEvent.incident_id == incident_id).order_by(IncidentEvent.at, IncidentEvent.id)
+        select(IncidentEvent)
+        .where(IncidentEvent.incident_id == incident_id)
+        .order_by(IncidentEvent.at, IncidentEvent.id)
     )
     return list(rows)
 
 
-async def set_state(session: AsyncSession, incident_id: int, *, from_states: tuple[str, ...], **values: Any) -> bool:
+async def set_state(
+    session: AsyncSession, incident_id: int, *, from_states: tuple[str, ...], **values: Any
+) -> bool:
     """Compare-and-set on the incident's state: True when this call made the change."""
     result = await session.execute(
         update(Incident)
@@ -175,7 +179,9 @@ async def was_paged(session: AsyncSession, incident_id: int, slack_user_id: str)
     """Paged as a responder (a shadow's FYI does not count: shadows cannot answer for the primary)."""
     found = await session.scalar(
         select(Page.id)
-        .where(Page.incident_id == incident_id, Page.slack_user_id == slack_user_id, Page.is_shadow.is_(False))
+        .where(
+            Page.incident_id == incident_id, Page.slack_user_id == slack_user_id, Page.is_shadow.is_(False)
+        )
         .limit(1)
     )
     return found is not None
@@ -191,7 +197,9 @@ async def policy(session: AsyncSession, policy_id: str | None) -> Policy | None:
     if row is None:
         return None
     levels = await session.scalars(
-        select(EscalationLevel).where(EscalationLevel.policy_id == policy_id).order_by(EscalationLevel.position)
+        select(EscalationLevel)
+        .where(EscalationLevel.policy_id == policy_id)
+        .order_by(EscalationLevel.position)
     )
     return Policy(
         id=row.id,
@@ -206,7 +214,9 @@ async def service(session: AsyncSession, service_id: str | None) -> Service | No
 
 async def service_for_key(session: AsyncSession, key: str) -> Service | None:
     return await session.scalar(
-        select(Service).join(IntegrationKey, IntegrationKey.service_id == Service.id).where(IntegrationKey.key == key)
+        select(Service)
+        .join(IntegrationKey, IntegrationKey.service_id == Service.id)
+        .where(IntegrationKey.key == key)
     )
 
 
@@ -225,7 +235,9 @@ async def person_by_slack(session: AsyncSession, slack_user_id: str) -> Person |
 
 async def team_members(session: AsyncSession, team_id: str) -> list[Person]:
     rows = await session.scalars(
-        select(Person).join(TeamMember, TeamMember.person_id == Person.id).where(TeamMember.team_id == team_id)
+        select(Person)
+        .join(TeamMember, TeamMember.person_id == Person.id)
+        .where(TeamMember.team_id == team_id)
         .order_by(Person.id)
     )
     return list(rows)
@@ -236,4 +248,6 @@ async def schedule_ids(session: AsyncSession) -> set[str]:
 
 
 async def team_schedules(session: AsyncSession, team_id: str) -> list[str]:
-    return list(await session.scalars(select(Schedule.id).where(Schedule.team_id == team_id).order_by(Schedule.id)))
+    return list(
+        await session.scalars(select(Schedule.id).where(Schedule.team_id == team_id).order_by(Schedule.id))
+    )

@@ -79,14 +79,18 @@ async def claim_handoff_window(
     return result.rowcount == 1
 
 
-async def record_notice(session: AsyncSession, schedule_id: str, kind: str, at: datetime, person_id: str = "") -> bool:
+async def record_notice(
+    session: AsyncSession, schedule_id: str, kind: str, at: datetime, person_id: str = ""
+) -> bool:
     """True the first time a notice (schedule, kind, instant, person) is recorded, False after."""
     return await insert_ignore(
         session, ScheduleNotice, {"schedule_id": schedule_id, "kind": kind, "at": at, "person_id": person_id}
     )
 
 
-async def has_notice(session: AsyncSession, schedule_id: str, kind: str, at: datetime, person_id: str = "") -> bool:
+async def has_notice(
+    session: AsyncSession, schedule_id: str, kind: str, at: datetime, person_id: str = ""
+) -> bool:
     """A cheap read before `record_notice`, so passes with nothing new to say do not write."""
     return await session.get(ScheduleNotice, (schedule_id, kind, at, person_id)) is not None
 
@@ -104,8 +108,14 @@ async def add_override(
     source: str,
 ) -> Override:
     override = Override(
-        schedule_id=schedule_id, person_id=person_id, replaces_person_id=replaces, start_at=start, end_at=end,
-        created_by=created_by, source=source, created_at=now,
+        schedule_id=schedule_id,
+        person_id=person_id,
+        replaces_person_id=replaces,
+        start_at=start,
+        end_at=end,
+        created_by=created_by,
+        source=source,
+        created_at=now,
     )
     session.add(override)
     await session.flush()
@@ -113,10 +123,17 @@ async def add_override(
 
 
 async def add_cover_request(
-    session: AsyncSession, *, schedule_id: str, start: datetime, end: datetime, requested_by: str, now: datetime
+    session: AsyncSession,
+    *,
+    schedule_id: str,
+    start: datetime,
+    end: datetime,
+    requested_by: str,
+    now: datetime,
 ) -> CoverRequest:
-    request = CoverRequest(schedule_id=schedule_id, start_at=start, end_at=end, requested_by=requested_by,
-                           created_at=now)
+    request = CoverRequest(
+        schedule_id=schedule_id, start_at=start, end_at=end, requested_by=requested_by, created_at=now
+    )
     session.add(request)
     await session.flush()
     return request
@@ -133,7 +150,9 @@ async def claim_cover_request(session: AsyncSession, request_id: int, taker: str
 
 
 async def link_cover_override(session: AsyncSession, request_id: int, override_id: int) -> None:
-    await session.execute(update(CoverRequest).where(CoverRequest.id == request_id).values(override_id=override_id))
+    await session.execute(
+        update(CoverRequest).where(CoverRequest.id == request_id).values(override_id=override_id)
+    )
 
 
 async def cover_taken_by(session: AsyncSession, request_id: int) -> str | None:

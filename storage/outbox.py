@@ -42,7 +42,10 @@ async def add(
 async def lane_of_message(session: AsyncSession, message_key: str) -> str | None:
     """The lane a message was (or will be) posted in, so its updates queue up behind the post."""
     row = await session.scalar(
-        select(OutboxMessage.lane).where(OutboxMessage.message_key == message_key).order_by(OutboxMessage.id).limit(1)
+        select(OutboxMessage.lane)
+        .where(OutboxMessage.message_key == message_key)
+        .order_by(OutboxMessage.id)
+        .limit(1)
     )
     if row is not None:
         return row
@@ -53,7 +56,10 @@ async def heads_of_lanes(session: AsyncSession, now: datetime, limit: int = 500)
     """The oldest pending message of each lane, if it is due and unclaimed: lanes deliver in order."""
     rows = (
         await session.scalars(
-            select(OutboxMessage).where(OutboxMessage.state == "pending").order_by(OutboxMessage.id).limit(limit)
+            select(OutboxMessage)
+            .where(OutboxMessage.state == "pending")
+            .order_by(OutboxMessage.id)
+            .limit(limit)
         )
     ).all()
     heads: dict[str, OutboxMessage] = {}
@@ -86,8 +92,14 @@ async def mark_sent(
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message.id)
-        .values(state="sent", sent_at=now, result_ts=ts, result_channel=channel, claimed_until=None,
-                attempts=OutboxMessage.attempts + 1)
+        .values(
+            state="sent",
+            sent_at=now,
+            result_ts=ts,
+            result_channel=channel,
+            claimed_until=None,
+            attempts=OutboxMessage.attempts + 1,
+        )
     )
     if message.message_key and ts and channel:
         await remember_message(session, message.message_key, channel, ts, now)
@@ -99,7 +111,9 @@ async def remember_message(session: AsyncSession, key: str, channel: str, ts: st
         session.add(SlackMessage(key=key, channel=channel, ts=ts, posted_at=now))
 
 
-async def retry_later(session: AsyncSession, message_id: int, when: datetime, error: str, *, count: bool) -> None:
+async def retry_later(
+    session: AsyncSession, message_id: int, when: datetime, error: str, *, count: bool
+) -> None:
     values: dict[str, Any] = dict(next_attempt_at=when, claimed_until=None, last_error=error)
     if count:
         values["attempts"] = OutboxMessage.attempts + 1

@@ -19,16 +19,22 @@ class ScheduleRecord:
     overrides: list[Override]
 
 
-async def load(session: AsyncSession, schedule_id: str, *, overrides_after: datetime | None = None) -> ScheduleRecord | None:
+async def load(
+    session: AsyncSession, schedule_id: str, *, overrides_after: datetime | None = None
+) -> ScheduleRecord | None:
     schedule = await session.get(Schedule, schedule_id)
     if schedule is None:
         return None
     layers = (
         await session.scalars(
-            select(ScheduleLayer).where(ScheduleLayer.schedule_id == schedule_id).order_by(ScheduleLayer.position)
+            select(ScheduleLayer)
+            .where(ScheduleLayer.schedule_id == schedule_id)
+            .order_by(ScheduleLayer.position)
         )
     ).all()
-    shadows = (await session.scalars(select(ScheduleShadow).where(ScheduleShadow.schedule_id == schedule_id))).all()
+    shadows = (
+        await session.scalars(select(ScheduleShadow).where(ScheduleShadow.schedule_id == schedule_id))
+    ).all()
     query = select(Override).where(Override.schedule_id == schedule_id)
     if overrides_after is not None:
         query = query.where(Override.end_at > overrides_after)

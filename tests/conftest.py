@@ -83,12 +83,23 @@ async def slack():
 
 
 def seed_team(workspace) -> None:
-    for user_id, name in [("U0ALICE", "alice"), ("U0BOB", "bob"), ("U0CAROL", "carol"), ("U0DAVE", "dave"),
-                          ("U0ERIN", "erin"), ("U0ZOE", "zoe")]:
+    for user_id, name in [
+        ("U0ALICE", "alice"),
+        ("U0BOB", "bob"),
+        ("U0CAROL", "carol"),
+        ("U0DAVE", "dave"),
+        ("U0ERIN", "erin"),
+        ("U0ZOE", "zoe"),
+    ]:
         workspace.add_user(user_id, name, email=f"{name}@example.com", tz="Europe/Berlin")
     everyone = ["U0ALICE", "U0BOB", "U0CAROL", "U0DAVE", "U0ERIN", "U0ZOE"]
-    for channel_id, name in [("C0INCIDENTS", "incidents"), ("C0DEPLOYS", "deploys"), ("C0PAYMENTS", "payments"),
-                             ("C0CHECKOUTDEPLOYS", "checkout-deploys"), ("C0GENERAL", "general")]:
+    for channel_id, name in [
+        ("C0INCIDENTS", "incidents"),
+        ("C0DEPLOYS", "deploys"),
+        ("C0PAYMENTS", "payments"),
+        ("C0CHECKOUTDEPLOYS", "checkout-deploys"),
+        ("C0GENERAL", "general"),
+    ]:
         workspace.add_channel(channel_id, name, members=everyone)
     workspace.add_usergroup("S0PAYONCALL", "payments-oncall", users=["U0ALICE"])
 

@@ -17,14 +17,27 @@ async def _quiet_teardown(team_bot):
     await quiesce(team_bot)
 
 
-def am(status="firing", group="{}:{alertname=\"HighLatency\"}", fingerprints=("f1",), severity="warning"):
+def am(status="firing", group='{}:{alertname="HighLatency"}', fingerprints=("f1",), severity="warning"):
     return {
-        "version": "4", "groupKey": group, "status": status, "receiver": "opsbridge", "truncatedAlerts": 0,
+        "version": "4",
+        "groupKey": group,
+        "status": status,
+        "receiver": "opsbridge",
+        "truncatedAlerts": 0,
         "groupLabels": {"alertname": "HighLatency"},
         "commonLabels": {"alertname": "HighLatency", "severity": severity},
-        "commonAnnotations": {"summary": "p99 latency over 2s"}, "externalURL": "http://alertmanager:9093",
-        "alerts": [{"status": status, "labels": {"alertname": "HighLatency", "instance": fp}, "annotations": {},
-                    "startsAt": "2026-11-23T08:59:00Z", "fingerprint": fp} for fp in fingerprints],
+        "commonAnnotations": {"summary": "p99 latency over 2s"},
+        "externalURL": "http://alertmanager:9093",
+        "alerts": [
+            {
+                "status": status,
+                "labels": {"alertname": "HighLatency", "instance": fp},
+                "annotations": {},
+                "startsAt": "2026-11-23T08:59:00Z",
+                "fingerprint": fp,
+            }
+            for fp in fingerprints
+        ],
     }
 
 
@@ -67,7 +80,9 @@ async def test_alertmanager_group_opens_once_updates_and_resolves(team_bot, slac
     status, body = await post_json(url, am())
     assert (status, body["action"], body["incident"]) == (200, "opened", 1)
     await team_bot.run_due()
-    page = await slack.expect_dm("U0CAROL", contains=["HighLatency: p99 latency over 2s", "SEV3", "Acknowledge"])
+    page = await slack.expect_dm(
+        "U0CAROL", contains=["HighLatency: p99 latency over 2s", "SEV3", "Acknowledge"]
+    )
     assert "Alertmanager" in page.text_content  # the link back
     for _ in range(3):  # Alertmanager re-sends the group every group_interval / repeat_interval
         status, body = await post_json(url, am())
@@ -104,15 +119,21 @@ async def test_alertmanager_info_severity_opens_without_paging(team_bot):
 async def test_pagerduty_answers_like_pagerduty(team_bot):
     url = f"{team_bot.url}/v2/enqueue"
     status, body = await post_json(url, None, raw=b"]]")
-    assert status == 400 and body["status"] == "invalid event" and body["message"] == "Event object is invalid"
+    assert (
+        status == 400 and body["status"] == "invalid event" and body["message"] == "Event object is invalid"
+    )
     assert body["errors"] and "Malformed JSON" in body["errors"][0]
-    status, body = await post_json(url, {"routing_key": KEY, "event_action": "trigger", "payload": {"source": "x"}})
+    status, body = await post_json(
+        url, {"routing_key": KEY, "event_action": "trigger", "payload": {"source": "x"}}
+    )
     assert status == 400 and body["status"] == "invalid event"
     assert "'payload.summary' is missing or blank" in body["errors"]
     assert "'payload.severity' is missing or blank" in body["errors"]
     status, body = await post_json(url, pd(routing_key="ffffffffffffffffffffffffffffffff"))
-    assert (status, body) == (400, {"status": "invalid event", "message": "Event object is invalid",
-                                    "errors": ["Invalid routing key"]})
+    assert (status, body) == (
+        400,
+        {"status": "invalid event", "message": "Event object is invalid", "errors": ["Invalid routing key"]},
+    )
     status, body = await post_json(url, pd())
     assert status == 202 and body["status"] == "success" and body["message"] == "Event processed"
     assert len(body["dedup_key"]) == 32
@@ -150,8 +171,10 @@ async def test_pagerduty_dedup_acknowledge_resolve_and_reopen(team_bot, slack):
 async def test_concurrent_identical_alerts_open_one_incident_and_page_once(team_bot, slack):
     url = f"{team_bot.url}/v2/enqueue"
     am_url = f"{team_bot.url}/integrations/alertmanager/{KEY}"
-    results = await asyncio.gather(*[post_json(url, pd(dedup_key="storm")) for _ in range(20)],
-                                   *[post_json(am_url, am(group="storm-group")) for _ in range(20)])
+    results = await asyncio.gather(
+        *[post_json(url, pd(dedup_key="storm")) for _ in range(20)],
+        *[post_json(am_url, am(group="storm-group")) for _ in range(20)],
+    )
     assert {status for status, _ in results} <= {200, 202}
     await team_bot.run_due()
     assert await count(team_bot, Incident) == 2

@@ -65,9 +65,16 @@ def spawn(binary: str, webhook_url: str, tmp_path: Path, port: int) -> subproces
     config.write_text(CONFIG.format(url=webhook_url))
     with open(tmp_path / "alertmanager.log", "wb") as log:
         return subprocess.Popen(
-            [binary, f"--config.file={config}", f"--storage.path={tmp_path / 'am-data'}",
-             f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=", "--log.level=info"],
-            stdout=log, stderr=subprocess.STDOUT,
+            [
+                binary,
+                f"--config.file={config}",
+                f"--storage.path={tmp_path / 'am-data'}",
+                f"--web.listen-address=127.0.0.1:{port}",
+                "--cluster.listen-address=",
+                "--log.level=info",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
 
 
@@ -79,7 +86,9 @@ async def start_alertmanager(binary: str, webhook_url: str, tmp_path: Path) -> t
     async with aiohttp.ClientSession() as http:
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                raise RuntimeError(f"alertmanager exited: {(tmp_path / 'alertmanager.log').read_text()[-2000:]}")
+                raise RuntimeError(
+                    f"alertmanager exited: {(tmp_path / 'alertmanager.log').read_text()[-2000:]}"
+                )
             try:
                 async with http.get(f"{url}/-/ready") as response:
                     if response.status == 200:
@@ -110,14 +119,17 @@ async def incident_state(bot) -> str | None:
         return await session.scalar(select(Incident.state).order_by(Incident.id).limit(1))
 
 
-async def test_alertmanager_firing_pages_level_one_and_resolved_closes(alertmanager_binary, live_bot, slack, tmp_path):
+async def test_alertmanager_firing_pages_level_one_and_resolved_closes(
+    alertmanager_binary, live_bot, slack, tmp_path
+):
     proc, am_url = await start_alertmanager(
         alertmanager_binary, f"{live_bot.url}/integrations/alertmanager/{KEY}", tmp_path
     )
     try:
         await post_alert(am_url)
-        page = await slack.expect_dm("U0CAROL", contains=["CheckoutDown: Checkout returns 500s", "Acknowledge"],
-                                     timeout=20)
+        page = await slack.expect_dm(
+            "U0CAROL", contains=["CheckoutDown: Checkout returns 500s", "Acknowledge"], timeout=20
+        )
         assert "level 1 of escalation policy" in page.text_content
         await slack.expect_message("C0INCIDENTS", contains=["Paged <@U0CAROL>", "CheckoutDown"], timeout=10)
         assert await incident_state(live_bot) == "triggered"

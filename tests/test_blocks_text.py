@@ -4,7 +4,10 @@ from bot.blocks.text import escape, link, section
 
 
 def test_escape_neutralises_broadcasts_and_mentions():
-    assert escape("<!channel> <@U123> & <https://evil|x>") == "&lt;!channel&gt; &lt;@U123&gt; &amp; &lt;https://evil|x&gt;"
+    assert (
+        escape("<!channel> <@U123> & <https://evil|x>")
+        == "&lt;!channel&gt; &lt;@U123&gt; &amp; &lt;https://evil|x&gt;"
+    )
 
 
 def test_link_label_is_escaped_and_url_cannot_break_out():

@@ -70,7 +70,10 @@ async def test_a_schedule_over_the_dst_change_keeps_09_00_local(bot, clock, tmp_
         return by_day[day].decoded("dtend") - by_day[day].decoded("dtstart")
 
     assert (hours("2026-10-23"), hours("2026-10-24"), hours("2026-10-25")) == (
-        timedelta(hours=24), timedelta(hours=25), timedelta(hours=24))  # the night the clocks go back
+        timedelta(hours=24),
+        timedelta(hours=25),
+        timedelta(hours=24),
+    )  # the night the clocks go back
 
     summaries = [str(e["summary"]) for e in events]
     assert summaries[:2] == ["Alice Ops (ops) on call: dst", "bob (dev) on call: dst"]  # name, else id
@@ -82,22 +85,44 @@ async def test_a_schedule_over_the_dst_change_keeps_09_00_local(bot, clock, tmp_
 
 
 async def test_overrides_show_in_the_calendar(team_bot, slack):
-    await slack.user("U0ALICE").command("/oncall", "override payments-dev @erin 2026-11-24 10:00 2026-11-24 12:00",
-                                        channel="C0GENERAL")
+    await slack.user("U0ALICE").command(
+        "/oncall", "override payments-dev @erin 2026-11-24 10:00 2026-11-24 12:00", channel="C0GENERAL"
+    )
     await slack.expect_ephemeral("U0ALICE", contains="is on call for")
-    _, body, _ = await _get(team_bot, f"/calendar/payments-dev.ics?token={await _token(team_bot, 'payments-dev')}")
-    events = [(e.decoded("dtstart"), e.decoded("dtend"), str(e["summary"])) for e in Calendar.from_ical(body).walk("VEVENT")]
+    _, body, _ = await _get(
+        team_bot, f"/calendar/payments-dev.ics?token={await _token(team_bot, 'payments-dev')}"
+    )
+    events = [
+        (e.decoded("dtstart"), e.decoded("dtend"), str(e["summary"]))
+        for e in Calendar.from_ical(body).walk("VEVENT")
+    ]
     assert events[:3] == [
-        (datetime(2026, 11, 23, 8, tzinfo=UTC), datetime(2026, 11, 24, 9, tzinfo=UTC), "dave (dev) on call: payments-dev"),
-        (datetime(2026, 11, 24, 9, tzinfo=UTC), datetime(2026, 11, 24, 11, tzinfo=UTC), "erin (dev) on call: payments-dev"),
-        (datetime(2026, 11, 24, 11, tzinfo=UTC), datetime(2026, 11, 30, 8, tzinfo=UTC), "dave (dev) on call: payments-dev"),
+        (
+            datetime(2026, 11, 23, 8, tzinfo=UTC),
+            datetime(2026, 11, 24, 9, tzinfo=UTC),
+            "dave (dev) on call: payments-dev",
+        ),
+        (
+            datetime(2026, 11, 24, 9, tzinfo=UTC),
+            datetime(2026, 11, 24, 11, tzinfo=UTC),
+            "erin (dev) on call: payments-dev",
+        ),
+        (
+            datetime(2026, 11, 24, 11, tzinfo=UTC),
+            datetime(2026, 11, 30, 8, tzinfo=UTC),
+            "dave (dev) on call: payments-dev",
+        ),
     ]
 
 
 async def test_a_wrong_token_or_schedule_gets_404(team_bot):
     token = await _token(team_bot, "payments-ops")
-    for path in ("/calendar/payments-ops.ics?token=nope", "/calendar/payments-ops.ics",
-                 f"/calendar/payments-dev.ics?token={token}", f"/calendar/unknown.ics?token={token}"):
+    for path in (
+        "/calendar/payments-ops.ics?token=nope",
+        "/calendar/payments-ops.ics",
+        f"/calendar/payments-dev.ics?token={token}",
+        f"/calendar/unknown.ics?token={token}",
+    ):
         status, body, _ = await _get(team_bot, path)
         assert status == 404, path
         assert b"BEGIN:VCALENDAR" not in body

@@ -12,9 +12,11 @@ from storage.models import Person
 
 TEAM = Path(__file__).parent / "fixtures" / "team.yaml"
 
-INVALID = TEAM.read_text().replace(
-    "members: [alice, carol]}", "members: [alice, carol, zoe]}"
-).replace("rotation: daily", "rotation: hourly")
+INVALID = (
+    TEAM.read_text()
+    .replace("members: [alice, carol]}", "members: [alice, carol, zoe]}")
+    .replace("rotation: daily", "rotation: hourly")
+)
 
 
 @pytest.fixture
@@ -45,7 +47,7 @@ def test_a_changed_file_plans_the_change(env, capsys, tmp_path):
     assert main(["apply", str(TEAM)]) == 0
     capsys.readouterr()
     changed = tmp_path / "changed.yaml"
-    changed.write_text(TEAM.read_text().replace("shadows: [{person: erin, until: \"2027-01-31\"}]", ""))
+    changed.write_text(TEAM.read_text().replace('shadows: [{person: erin, until: "2027-01-31"}]', ""))
     assert main(["apply", str(changed)]) == 0
     assert "  ~ schedule payments-ops (shadows)" in capsys.readouterr().out
 
@@ -79,9 +81,18 @@ def test_oncall_json_has_the_contract_shape(env, capsys):
     ops = answer[1]
     assert set(ops) == {"schedule", "at", "on_call", "shadows", "next", "calendar_url"}
     assert ops["at"] == "2026-11-25T12:00:00+00:00"
-    assert ops["on_call"] == {"person": "carol", "slack": "U0CAROL", "role": "ops", "until": "2026-11-28T08:00:00+00:00"}
+    assert ops["on_call"] == {
+        "person": "carol",
+        "slack": "U0CAROL",
+        "role": "ops",
+        "until": "2026-11-28T08:00:00+00:00",
+    }
     assert ops["shadows"] == ["erin"]
-    assert ops["next"][0] == {"person": "dave", "start": "2026-11-28T08:00:00+00:00", "end": "2026-11-28T20:00:00+00:00"}
+    assert ops["next"][0] == {
+        "person": "dave",
+        "start": "2026-11-28T08:00:00+00:00",
+        "end": "2026-11-28T20:00:00+00:00",
+    }
     assert len(ops["next"]) == 5 and all(set(n) == {"person", "start", "end"} for n in ops["next"])
     assert ops["calendar_url"].startswith("https://ops.example.com/calendar/payments-ops.ics?token=")
 
@@ -97,7 +108,9 @@ def test_oncall_text_and_mistakes(env, capsys):
     capsys.readouterr()
     assert main(["oncall", "payments-dev", "--at", "2026-11-25T12:00:00+00:00"]) == 0
     text = capsys.readouterr().out
-    assert "payments-dev (Europe/Berlin)" in text and "now:      dave (dev) until Mon 30 Nov 09:00 CET" in text
+    assert (
+        "payments-dev (Europe/Berlin)" in text and "now:      dave (dev) until Mon 30 Nov 09:00 CET" in text
+    )
     assert main(["oncall", "billing"]) == 1
     assert "payments-dev, payments-ops" in capsys.readouterr().err
     assert main(["oncall", "--at", "2027-03-28T02:30"]) == 2
@@ -106,11 +119,13 @@ def test_oncall_text_and_mistakes(env, capsys):
 
 async def test_people_given_by_email_are_resolved_through_slack(env, slack, capsys, tmp_path, database_url):
     config = tmp_path / "email.yaml"
-    config.write_text(TEAM.read_text().replace(
-        "  - {id: erin,  slack: U0ERIN,  role: dev}",
-        "  - {id: erin,  slack: U0ERIN,  role: dev}\n  - {id: zoe, email: zoe@example.com, role: dev}\n"
-        "  - {id: yan, email: yan@example.com, role: ops}",
-    ))
+    config.write_text(
+        TEAM.read_text().replace(
+            "  - {id: erin,  slack: U0ERIN,  role: dev}",
+            "  - {id: erin,  slack: U0ERIN,  role: dev}\n  - {id: zoe, email: zoe@example.com, role: dev}\n"
+            "  - {id: yan, email: yan@example.com, role: ops}",
+        )
+    )
     assert await asyncio.to_thread(main, ["apply", str(config)]) == 0  # no token: a warning
     out = capsys.readouterr().out
     assert "warning: person 'zoe': no Slack user with email zoe@example.com" in out
@@ -122,7 +137,10 @@ async def test_people_given_by_email_are_resolved_through_slack(env, slack, caps
     out = capsys.readouterr().out
     assert "  ~ person zoe (slack_user_id)" in out
     assert "warning: person 'yan': no Slack user with email yan@example.com" in out
-    assert [c.params["email"] for c in slack.calls_to("users.lookupByEmail")] == ["zoe@example.com", "yan@example.com"]
+    assert [c.params["email"] for c in slack.calls_to("users.lookupByEmail")] == [
+        "zoe@example.com",
+        "yan@example.com",
+    ]
     db = Database(database_url)
     try:
         async with db.sessions() as session:
@@ -144,7 +162,9 @@ def test_serve_applies_the_configuration_at_start_and_refuses_an_invalid_one(dat
 
     settings = harness.test_settings(database_url, "http://127.0.0.1:9/api/", OPSBRIDGE_CONFIG=str(TEAM))
     assert apply_at_start(settings) == 0
-    missing = harness.test_settings(database_url, "http://127.0.0.1:9/api/", OPSBRIDGE_CONFIG=str(tmp_path / "none"))
+    missing = harness.test_settings(
+        database_url, "http://127.0.0.1:9/api/", OPSBRIDGE_CONFIG=str(tmp_path / "none")
+    )
     assert apply_at_start(missing) == 0  # no file: serve what the database holds
 
     async def schedules() -> list[str]:

@@ -39,8 +39,15 @@ async def test_overrides_made_in_slack_survive_an_apply(db):
     await apply_config(db, load_config(TEAM))
     start = datetime(2026, 11, 23, 10, tzinfo=UTC)
     async with db.transaction() as session:
-        session.add(Override(schedule_id="payments-ops", person_id="bob", start_at=start,
-                             end_at=start + timedelta(hours=4), created_at=start))
+        session.add(
+            Override(
+                schedule_id="payments-ops",
+                person_id="bob",
+                start_at=start,
+                end_at=start + timedelta(hours=4),
+                created_at=start,
+            )
+        )
     await apply_config(db, load_config(TEAM))
     async with db.sessions() as session:
         now = await on_call_now(session, "payments-ops", start + timedelta(hours=1))

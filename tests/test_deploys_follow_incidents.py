@@ -11,8 +11,12 @@ CHECKOUT_KEY = "0123456789abcdef0123456789abcdef"
 
 
 async def pagerduty(bot, action: str, severity: str = "critical") -> int:
-    event = {"routing_key": CHECKOUT_KEY, "event_action": action, "dedup_key": "checkout-5xx",
-             "payload": {"summary": "checkout 5xx above 20%", "source": "lb-1", "severity": severity}}
+    event = {
+        "routing_key": CHECKOUT_KEY,
+        "event_action": action,
+        "dedup_key": "checkout-5xx",
+        "payload": {"summary": "checkout 5xx above 20%", "source": "lb-1", "severity": severity},
+    }
     async with aiohttp.ClientSession() as http, http.post(f"{bot.url}/v2/enqueue", json=event) as response:
         return response.status
 
@@ -34,8 +38,16 @@ async def test_a_warning_alert_freezes_nothing(team_bot):
 
 
 async def test_the_deploy_just_before_an_incident_is_a_suspected_change_failure(team_bot, clock):
-    status, _ = await post_deploy(team_bot, {"service": "checkout", "environment": "production",
-                                             "version": "1.4.0", "status": "succeeded", "id": "run-1"})
+    status, _ = await post_deploy(
+        team_bot,
+        {
+            "service": "checkout",
+            "environment": "production",
+            "version": "1.4.0",
+            "status": "succeeded",
+            "id": "run-1",
+        },
+    )
     assert status == 201
     clock.advance(timedelta(minutes=20))
     assert await pagerduty(team_bot, "trigger") == 202

@@ -28,8 +28,11 @@ def test_image_listens_on_all_interfaces_and_checks_healthz():
 
 
 def test_image_and_compose_only_set_contract_settings():
-    env_names = set(re.findall(r"^\s+([A-Z_]+)=", dockerfile(), re.M)) - {"PYTHONDONTWRITEBYTECODE",
-                                                                          "PYTHONUNBUFFERED", "PIP_NO_CACHE_DIR"}
+    env_names = set(re.findall(r"^\s+([A-Z_]+)=", dockerfile(), re.M)) - {
+        "PYTHONDONTWRITEBYTECODE",
+        "PYTHONUNBUFFERED",
+        "PIP_NO_CACHE_DIR",
+    }
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     env_names |= set(compose["services"]["opsbridge"]["environment"])
     assert env_names <= SETTINGS

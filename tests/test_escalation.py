@@ -47,7 +47,9 @@ async def kinds(bot) -> list[str]:
 async def test_no_ack_pages_level_two_then_repeats_then_calls_here(fast_bot, slack):
     bot = fast_bot
     await trigger(bot)
-    await slack.expect_dm("U0CAROL", contains=["You are paged", "level 1 of escalation policy", "Acknowledge"])
+    await slack.expect_dm(
+        "U0CAROL", contains=["You are paged", "level 1 of escalation policy", "Acknowledge"]
+    )
     fyi = await slack.expect_dm("U0ERIN", contains="FYI, you shadow")
     assert "Acknowledge" not in fyi.text_content  # shadows cannot acknowledge for the primary
     await slack.expect_message("C0INCIDENTS", contains=["Paged <@U0CAROL>", "level 1", "FYI to <@U0ERIN>"])
@@ -62,7 +64,12 @@ async def test_no_ack_pages_level_two_then_repeats_then_calls_here(fast_bot, sla
     await slack.expect_message("C0INCIDENTS", contains=["Paged <@U0CAROL>", "round 2"])
     await tick(bot, 2)
     await slack.expect_message("C0INCIDENTS", contains=["Paged <@U0BOB>", "round 2"])
-    assert await responder_pages(bot) == [("U0CAROL", 1, 0), ("U0BOB", 2, 0), ("U0CAROL", 1, 1), ("U0BOB", 2, 1)]
+    assert await responder_pages(bot) == [
+        ("U0CAROL", 1, 0),
+        ("U0BOB", 2, 0),
+        ("U0CAROL", 1, 1),
+        ("U0BOB", 2, 1),
+    ]
 
     await tick(bot, 2)
     here = await slack.expect_message("C0INCIDENTS", contains="Nobody acknowledged")
@@ -103,7 +110,10 @@ async def test_escalate_button_pages_the_next_level_now(fast_bot, slack):
     await bot.deliver()
     await slack.expect_dm("U0BOB", contains=["level 2 of escalation policy", "escalated by <@U0CAROL>"])
     await tick(bot, 1)
-    assert await responder_pages(bot) == [("U0CAROL", 1, 0), ("U0BOB", 2, 0)]  # the timer restarted at level 2
+    assert await responder_pages(bot) == [
+        ("U0CAROL", 1, 0),
+        ("U0BOB", 2, 0),
+    ]  # the timer restarted at level 2
 
 
 async def test_resolve_button_ends_it_and_page_buttons_become_a_status_line(fast_bot, slack):

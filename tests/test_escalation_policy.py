@@ -14,7 +14,9 @@ T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def policy(*timeouts: int, repeat: int = 0) -> Policy:
-    return Policy("p", tuple(Level((f"person:p{i}",), timedelta(seconds=t)) for i, t in enumerate(timeouts)), repeat)
+    return Policy(
+        "p", tuple(Level((f"person:p{i}",), timedelta(seconds=t)) for i, t in enumerate(timeouts)), repeat
+    )
 
 
 def test_levels_in_order_then_repeat_then_exhausted():
@@ -25,8 +27,10 @@ def test_levels_in_order_then_repeat_then_exhausted():
         steps.append((step.level, step.loop, step.next_at - now))
         level, loop, now = step.level, step.loop, step.next_at
     assert steps == [
-        (1, 0, timedelta(seconds=60)), (2, 0, timedelta(seconds=120)),
-        (1, 1, timedelta(seconds=60)), (2, 1, timedelta(seconds=120)),
+        (1, 0, timedelta(seconds=60)),
+        (2, 0, timedelta(seconds=120)),
+        (1, 1, timedelta(seconds=60)),
+        (2, 1, timedelta(seconds=120)),
     ]
 
 
@@ -100,9 +104,14 @@ class Ev:
 
 
 def test_mtta_and_mttr_from_events():
-    events = [Ev("opened", T0), Ev("paged", T0), Ev("escalated", T0 + timedelta(minutes=5)),
-              Ev("acknowledged", T0 + timedelta(minutes=7)), Ev("acknowledged", T0 + timedelta(minutes=9)),
-              Ev("resolved", T0 + timedelta(minutes=42))]
+    events = [
+        Ev("opened", T0),
+        Ev("paged", T0),
+        Ev("escalated", T0 + timedelta(minutes=5)),
+        Ev("acknowledged", T0 + timedelta(minutes=7)),
+        Ev("acknowledged", T0 + timedelta(minutes=9)),
+        Ev("resolved", T0 + timedelta(minutes=42)),
+    ]
     assert time_to_acknowledge(events) == timedelta(minutes=7)
     assert time_to_resolve(events) == timedelta(minutes=42)
     unanswered = [Ev("opened", T0), Ev("resolved", T0 + timedelta(minutes=10))]
@@ -112,6 +121,13 @@ def test_mtta_and_mttr_from_events():
     assert mtta([events, unanswered]) == timedelta(minutes=7)
     assert mttr([events, unanswered]) == timedelta(minutes=26)
     assert mtta([]) is None
-    assert [format_duration(d) for d in (timedelta(seconds=42), timedelta(minutes=7, seconds=3),
-                                         timedelta(hours=2, minutes=5), timedelta(days=1, hours=3), None)] == [
-        "42s", "7m 03s", "2h 05m", "1d 3h", "—"]
+    assert [
+        format_duration(d)
+        for d in (
+            timedelta(seconds=42),
+            timedelta(minutes=7, seconds=3),
+            timedelta(hours=2, minutes=5),
+            timedelta(days=1, hours=3),
+            None,
+        )
+    ] == ["42s", "7m 03s", "2h 05m", "1d 3h", "—"]

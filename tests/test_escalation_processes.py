@@ -51,26 +51,33 @@ async def until(check, timeout: float, what: str) -> None:
 
 
 def dms(slack, user: str, pattern: str = "") -> list:
-    return [c for c in slack.calls_to("chat.postMessage")
-            if c.params.get("channel") == user and c.ok and re.search(pattern, str(c.params.get("text", "")))]
+    return [
+        c
+        for c in slack.calls_to("chat.postMessage")
+        if c.params.get("channel") == user and c.ok and re.search(pattern, str(c.params.get("text", "")))
+    ]
 
 
 async def test_a_page_due_while_the_bot_was_killed_is_sent_at_restart_once(database_url, slack, tmp_path):
     config = tmp_path / "opsbridge.yaml"
     config.write_text(fast_team_yaml(timeout="3s", repeat=0))
     await apply_file(database_url, config)
-    first = ServeProcess(database_url=database_url, slack_api_url=slack.api_url, config=config,
-                         log_path=tmp_path / "first.log").start()
+    first = ServeProcess(
+        database_url=database_url, slack_api_url=slack.api_url, config=config, log_path=tmp_path / "first.log"
+    ).start()
     second = None
     try:
         await first.wait_ready()
-        status, body = await post_json(f"{first.url}/v2/enqueue", pd_trigger("Checkout is down", dedup_key="k1"))
+        status, body = await post_json(
+            f"{first.url}/v2/enqueue", pd_trigger("Checkout is down", dedup_key="k1")
+        )
         assert status == 202, body
         await slack.expect_dm("U0CAROL", contains="level 1 of escalation policy", timeout=10)
 
         async def level_one_delivered() -> bool:  # so the kill loses nothing that was already sent
             pending = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.state == "pending")
             return await scalar(database_url, pending) == 0
+
         await until(level_one_delivered, 10, "the level 1 messages to be marked sent")
         first.kill()
 
@@ -79,8 +86,12 @@ async def test_a_page_due_while_the_bot_was_killed_is_sent_at_restart_once(datab
         await asyncio.sleep(max((due - datetime.now(UTC)).total_seconds(), 0) + 1.5)
         assert dms(slack, "U0BOB") == []  # due, but nobody is running
 
-        second = ServeProcess(database_url=database_url, slack_api_url=slack.api_url, config=config,
-                              log_path=tmp_path / "second.log").start()
+        second = ServeProcess(
+            database_url=database_url,
+            slack_api_url=slack.api_url,
+            config=config,
+            log_path=tmp_path / "second.log",
+        ).start()
         await second.wait_ready()
         await slack.expect_dm("U0BOB", contains="level 2 of escalation policy", timeout=10)
         await asyncio.sleep(2.5)  # a few more engine ticks: nothing is paged twice
@@ -100,16 +111,38 @@ SERVICES = 25  # x 2 incidents = 50; each service has its own people and channel
 def replicas_yaml() -> str:
     people, policies, services = [], [], []
     for n in range(1, SERVICES + 1):
-        people += [f"  - {{id: a{n:02d}, slack: U0A{n:02d}, role: ops}}",
-                   f"  - {{id: b{n:02d}, slack: U0B{n:02d}, role: dev}}"]
-        policies += [f"  - id: p{n:02d}", "    levels:",
-                     f"      - {{targets: [person:a{n:02d}], timeout: 3s}}",
-                     f"      - {{targets: [person:b{n:02d}], timeout: 1h}}"]
-        services += [f"  - id: s{n:02d}", "    team: everyone", f"    escalation_policy: p{n:02d}",
-                     f"    channels: {{incidents: C0SVC{n:02d}}}", f"    integration_keys: [key{n:02d}]"]
+        people += [
+            f"  - {{id: a{n:02d}, slack: U0A{n:02d}, role: ops}}",
+            f"  - {{id: b{n:02d}, slack: U0B{n:02d}, role: dev}}",
+        ]
+        policies += [
+            f"  - id: p{n:02d}",
+            "    levels:",
+            f"      - {{targets: [person:a{n:02d}], timeout: 3s}}",
+            f"      - {{targets: [person:b{n:02d}], timeout: 1h}}",
+        ]
+        services += [
+            f"  - id: s{n:02d}",
+            "    team: everyone",
+            f"    escalation_policy: p{n:02d}",
+            f"    channels: {{incidents: C0SVC{n:02d}}}",
+            f"    integration_keys: [key{n:02d}]",
+        ]
     members = ", ".join(f"a{n:02d}, b{n:02d}" for n in range(1, SERVICES + 1))
-    return "\n".join(["timezone: UTC", "people:", *people, "teams:", f"  - {{id: everyone, members: [{members}]}}",
-                      "escalation_policies:", *policies, "services:", *services, ""])
+    return "\n".join(
+        [
+            "timezone: UTC",
+            "people:",
+            *people,
+            "teams:",
+            f"  - {{id: everyone, members: [{members}]}}",
+            "escalation_policies:",
+            *policies,
+            "services:",
+            *services,
+            "",
+        ]
+    )
 
 
 async def test_two_replicas_on_one_postgres_page_each_step_exactly_once(request, slack, tmp_path):
@@ -126,13 +159,25 @@ async def test_two_replicas_on_one_postgres_page_each_step_exactly_once(request,
     config = tmp_path / "opsbridge.yaml"
     config.write_text(replicas_yaml())
     await apply_file(database_url, config)
-    replicas = [ServeProcess(database_url=database_url, slack_api_url=slack.api_url, config=config,
-                             log_path=tmp_path / f"replica{i}.log").start() for i in range(2)]
+    replicas = [
+        ServeProcess(
+            database_url=database_url,
+            slack_api_url=slack.api_url,
+            config=config,
+            log_path=tmp_path / f"replica{i}.log",
+        ).start()
+        for i in range(2)
+    ]
     try:
         await asyncio.gather(*(r.wait_ready() for r in replicas))
-        sends = [post_json(f"{replicas[i % 2].url}/v2/enqueue",
-                           pd_trigger(f"Service {n:02d} incident {i}", key=f"key{n:02d}", dedup_key=f"d{n}-{i}"))
-                 for n in range(1, SERVICES + 1) for i in range(2)]
+        sends = [
+            post_json(
+                f"{replicas[i % 2].url}/v2/enqueue",
+                pd_trigger(f"Service {n:02d} incident {i}", key=f"key{n:02d}", dedup_key=f"d{n}-{i}"),
+            )
+            for n in range(1, SERVICES + 1)
+            for i in range(2)
+        ]
         answers = await asyncio.gather(*sends)
         assert [status for status, _ in answers] == [202] * 50
 
@@ -141,11 +186,14 @@ async def test_two_replicas_on_one_postgres_page_each_step_exactly_once(request,
 
         async def all_level_two() -> bool:
             return paged("B") >= 50
+
         await until(all_level_two, 25, "50 level 2 pages")
         await asyncio.sleep(2)  # more ticks of both replicas: still nothing twice
         for n in range(1, SERVICES + 1):
             for level in ("A", "B"):
-                texts = sorted(c.params["text"].split(" · ")[0] for c in dms(slack, f"U0{level}{n:02d}", r"^Page:"))
+                texts = sorted(
+                    c.params["text"].split(" · ")[0] for c in dms(slack, f"U0{level}{n:02d}", r"^Page:")
+                )
                 assert len(texts) == 2 and len(set(texts)) == 2, (level, n, texts)  # two incidents, once each
         assert await scalar(database_url, select(func.count()).select_from(Incident)) == 50
         assert await scalar(database_url, select(func.count()).select_from(Page)) == 100

@@ -10,9 +10,18 @@ from bot.blocks.timeline import describe, timeline
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 EVIL = "<!channel> <@U0ZOE> & <https://evil|x>"
-VIEW = b.IncidentView(id=7, title="Checkout down", severity=2, state="triggered", status="investigating",
-                      created_at=T0, service="Checkout API", channel_id="C0INC7",
-                      roles={"commander": "U0ALICE", "dev": "U0BOB"}, declared_by="U0ALICE")
+VIEW = b.IncidentView(
+    id=7,
+    title="Checkout down",
+    severity=2,
+    state="triggered",
+    status="investigating",
+    created_at=T0,
+    service="Checkout API",
+    channel_id="C0INC7",
+    roles={"commander": "U0ALICE", "dev": "U0BOB"},
+    declared_by="U0ALICE",
+)
 
 
 def flat(blocks: list[dict]) -> str:
@@ -23,15 +32,27 @@ def test_announcement_shows_status_service_commander_and_channel():
     text, blocks = b.announcement(VIEW)
     assert text == "Incident #7 · SEV2 · Checkout down"
     fields = [f["text"] for f in blocks[1]["fields"]]
-    assert fields == ["*Status*\n:mag: Investigating", "*Service*\nCheckout API", "*Commander*\n<@U0ALICE>",
-                      "*Channel*\n<#C0INC7>"]
+    assert fields == [
+        "*Status*\n:mag: Investigating",
+        "*Service*\nCheckout API",
+        "*Commander*\n<@U0ALICE>",
+        "*Channel*\n<#C0INC7>",
+    ]
     assert "Declared by <@U0ALICE>" in flat(blocks)
 
 
 def test_announcement_once_resolved_has_the_times_summary_and_post_mortem():
-    view = replace(VIEW, state="resolved", status="resolved", resolved_by="U0CAROL", resolved_at=T0 + timedelta(minutes=16),
-                   time_to_acknowledge=timedelta(minutes=4), time_to_resolve=timedelta(minutes=16),
-                   summary="Rolled back", postmortem="https://docs.test/pm/7")
+    view = replace(
+        VIEW,
+        state="resolved",
+        status="resolved",
+        resolved_by="U0CAROL",
+        resolved_at=T0 + timedelta(minutes=16),
+        time_to_acknowledge=timedelta(minutes=4),
+        time_to_resolve=timedelta(minutes=16),
+        summary="Rolled back",
+        postmortem="https://docs.test/pm/7",
+    )
     text, blocks = b.announcement(view)
     assert text.startswith("Resolved #7")
     body = flat(blocks)
@@ -40,10 +61,22 @@ def test_announcement_once_resolved_has_the_times_summary_and_post_mortem():
 
 
 def test_untrusted_text_is_escaped_everywhere():
-    view = replace(VIEW, title=EVIL, description=EVIL, summary=EVIL, last_update=EVIL, service=EVIL,
-                   links=({"href": "https://ok.test", "text": EVIL},))
-    rendered = [b.announcement(view), b.channel_header(view), b.status_update(view, "identified", "investigating", EVIL, "U0ALICE"),
-                b.resolved_post(replace(view, state="resolved"), [("U0BOB", ["paged"])]), b.incident_list([view], T0)]
+    view = replace(
+        VIEW,
+        title=EVIL,
+        description=EVIL,
+        summary=EVIL,
+        last_update=EVIL,
+        service=EVIL,
+        links=({"href": "https://ok.test", "text": EVIL},),
+    )
+    rendered = [
+        b.announcement(view),
+        b.channel_header(view),
+        b.status_update(view, "identified", "investigating", EVIL, "U0ALICE"),
+        b.resolved_post(replace(view, state="resolved"), [("U0BOB", ["paged"])]),
+        b.incident_list([view], T0),
+    ]
     for text, blocks in rendered:
         for piece in (text, flat(blocks)):
             assert "<!channel>" not in piece and "<@U0ZOE>" not in piece and "<https://evil" not in piece
@@ -53,16 +86,23 @@ def test_untrusted_text_is_escaped_everywhere():
 
 
 def test_header_lists_roles_and_buttons_until_resolved():
-    text, blocks = b.channel_header(VIEW, {"type": "section", "text": {"type": "mrkdwn", "text": "*Recent deploys*"}})
+    text, blocks = b.channel_header(
+        VIEW, {"type": "section", "text": {"type": "mrkdwn", "text": "*Recent deploys*"}}
+    )
     body = flat(blocks)
-    assert "Incident commander: <@U0ALICE>" in body and "Dev lead: <@U0BOB>" in body and "Comms lead: —" in body
+    assert (
+        "Incident commander: <@U0ALICE>" in body and "Dev lead: <@U0BOB>" in body and "Comms lead: —" in body
+    )
     assert "*Recent deploys*" in body
     labels = [e["text"]["text"] for blk in blocks if blk["type"] == "actions" for e in blk["elements"]]
     assert labels == ["Acknowledge", "Escalate", "Resolve"]
     _, resolved = b.channel_header(replace(VIEW, state="resolved"))
     assert not [blk for blk in resolved if blk["type"] == "actions"]
     _, acked = b.channel_header(replace(VIEW, state="acknowledged"))
-    assert [e["text"]["text"] for blk in acked if blk["type"] == "actions" for e in blk["elements"]] == ["Escalate", "Resolve"]
+    assert [e["text"]["text"] for blk in acked if blk["type"] == "actions" for e in blk["elements"]] == [
+        "Escalate",
+        "Resolve",
+    ]
 
 
 def test_topic_format_and_limit():
@@ -72,8 +112,12 @@ def test_topic_format_and_limit():
 
 
 def test_resolved_post_names_who_did_what():
-    view = replace(VIEW, state="resolved", time_to_acknowledge=None, time_to_resolve=timedelta(hours=2, minutes=5))
-    text, blocks = b.resolved_post(view, [("U0ALICE", ["incident commander", "declared it"]), ("U0BOB", ["paged"])])
+    view = replace(
+        VIEW, state="resolved", time_to_acknowledge=None, time_to_resolve=timedelta(hours=2, minutes=5)
+    )
+    text, blocks = b.resolved_post(
+        view, [("U0ALICE", ["incident commander", "declared it"]), ("U0BOB", ["paged"])]
+    )
     body = flat(blocks)
     assert "• <@U0ALICE>: incident commander, declared it" in body and "• <@U0BOB>: paged" in body
     assert "Time to acknowledge: *—*" in body and "2h 05m" in text
@@ -81,7 +125,18 @@ def test_resolved_post_names_who_did_what():
 
 
 def test_list_orders_and_describes():
-    views = [VIEW, replace(VIEW, id=8, severity=3, roles={}, service=None, channel_id=None, created_at=T0 + timedelta(hours=1))]
+    views = [
+        VIEW,
+        replace(
+            VIEW,
+            id=8,
+            severity=3,
+            roles={},
+            service=None,
+            channel_id=None,
+            created_at=T0 + timedelta(hours=1),
+        ),
+    ]
     text, blocks = b.incident_list(views, T0 + timedelta(hours=2))
     body = flat(blocks)
     assert text == "Open incidents: 2"
@@ -91,8 +146,13 @@ def test_list_orders_and_describes():
 
 
 def test_declare_modal_prefills_and_has_the_right_inputs():
-    view = b.declare_modal([("checkout", "Checkout API")], title="Card payments fail", severity=1, service="checkout",
-                           metadata={"channel": "C1", "ts": "1.2"})
+    view = b.declare_modal(
+        [("checkout", "Checkout API")],
+        title="Card payments fail",
+        severity=1,
+        service="checkout",
+        metadata={"channel": "C1", "ts": "1.2"},
+    )
     assert view["callback_id"] == "declare_incident" and len(view["title"]["text"]) <= 24
     blocks = {blk["block_id"]: blk for blk in view["blocks"]}
     assert list(blocks) == ["title", "severity", "service", "description"]
@@ -114,10 +174,17 @@ class Event:
 def test_timeline_lines_in_the_readers_zone_and_escaped():
     events = [
         Event("opened", T0, "U0ALICE", {"source": "slack", "severity": 2, "service": "checkout"}),
-        Event("paged", T0, "system", {"slack": "U0CAROL", "reason": "level 1 of escalation policy *payments*"}),
+        Event(
+            "paged", T0, "system", {"slack": "U0CAROL", "reason": "level 1 of escalation policy *payments*"}
+        ),
         Event("acknowledged", T0 + timedelta(minutes=4), "U0CAROL"),
         Event("pinned", T0 + timedelta(minutes=20), "U0CAROL", {"author": "U0DAVE", "text": EVIL}),
-        Event("status_update", T0 + timedelta(hours=20), "U0CAROL", {"status": "identified", "previous": "investigating", "text": EVIL}),
+        Event(
+            "status_update",
+            T0 + timedelta(hours=20),
+            "U0CAROL",
+            {"status": "identified", "previous": "investigating", "text": EVIL},
+        ),
     ]
     text, blocks = timeline("#7 · SEV2 · x", events, "America/New_York")
     body = "\n".join(blk["text"]["text"] for blk in blocks)

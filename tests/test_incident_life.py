@@ -18,8 +18,11 @@ async def announcement_messages(bot, slack):
     """Top-level messages in the incidents channel that announce incident #1: one, the keyed one."""
     async with bot.ctx.db.sessions() as session:
         handle = await find_message(session, ANNOUNCEMENT)
-    found = [m for m in slack.messages_in("C0INCIDENTS")
-             if not m.is_reply and m.text.startswith(("Incident #1 ", "Resolved #1 "))]
+    found = [
+        m
+        for m in slack.messages_in("C0INCIDENTS")
+        if not m.is_reply and m.text.startswith(("Incident #1 ", "Resolved #1 "))
+    ]
     assert handle is not None and [m.ts for m in found] == [handle.ts]
     return found
 
@@ -28,7 +31,9 @@ async def test_declared_by_command_from_declare_to_resolve(team_bot, slack, cloc
     bot = team_bot
     alice, carol = slack.user("U0ALICE"), slack.user("U0CAROL")
 
-    await alice.command("/incident", "declare Checkout API returns 500s sev2 service:checkout", channel="C0GENERAL")
+    await alice.command(
+        "/incident", "declare Checkout API returns 500s sev2 service:checkout", channel="C0GENERAL"
+    )
     reply = await slack.expect_ephemeral("U0ALICE", contains="You declared incident #1")
     channel_id = await channel_of(bot)
     assert f"<#{channel_id}>" in reply.text_content
@@ -40,7 +45,9 @@ async def test_declared_by_command_from_declare_to_resolve(team_bot, slack, cloc
     assert {"U0ALICE", "U0CAROL"} <= channel.members  # the declarer (commander) and the ops on call
     assert "U0DAVE" not in channel.members  # the developer comes when paged
     assert channel.topic == "SEV2 · checkout · IC @alice · investigating"
-    header = await slack.expect_message(channel_id, contains=["Incident #1", "Incident commander: <@U0ALICE>"])
+    header = await slack.expect_message(
+        channel_id, contains=["Incident #1", "Incident commander: <@U0ALICE>"]
+    )
     assert "Dev lead: —" in header.text_content
     await slack.expect_dm("U0CAROL", contains="You are paged")  # level 1 of the payments policy
 
@@ -52,8 +59,11 @@ async def test_declared_by_command_from_declare_to_resolve(team_bot, slack, cloc
     clock.advance(timedelta(minutes=4))
     await carol.command("/incident", "ack", channel=channel_id)
     await slack.expect_ephemeral("U0CAROL", contains="You acknowledged incident #1")
-    await settled(bot, lambda: _topic_is(slack, channel_id, "SEV2 · checkout · IC @carol · investigating"),
-                  what="the topic naming carol")
+    await settled(
+        bot,
+        lambda: _topic_is(slack, channel_id, "SEV2 · checkout · IC @carol · investigating"),
+        what="the topic naming carol",
+    )
 
     # a status update goes to the channel and under the announcement
     clock.advance(timedelta(minutes=2))
@@ -61,7 +71,9 @@ async def test_declared_by_command_from_declare_to_resolve(team_bot, slack, cloc
     await slack.expect_ephemeral("U0CAROL", contains="Posted a status update on incident #1")
     await bot.deliver()
     await slack.expect_message(channel_id, contains=["Identified", "a bad deploy of checkout"])
-    threaded = await slack.expect_message("C0INCIDENTS", contains="a bad deploy of checkout", where=lambda m: m.is_reply)
+    threaded = await slack.expect_message(
+        "C0INCIDENTS", contains="a bad deploy of checkout", where=lambda m: m.is_reply
+    )
     assert threaded.thread_ts == (await announcement_messages(bot, slack))[0].ts
     assert slack.workspace.channels[channel_id].topic.endswith("· identified")
 
@@ -121,29 +133,46 @@ async def test_declared_through_the_form(team_bot, slack):
     form = await slack.expect_view("U0ALICE", callback_id="declare_incident")
     errors = await alice.submit(form, values={"title": "x" * 201, "severity": "2", "service": "checkout"})
     assert "limit is 200" in errors["title"]
-    errors = await alice.submit(form, values={"title": "Payments are slow", "severity": "2", "service": "checkout",
-                                              "description": "p99 is 4 s since 09:00"})
+    errors = await alice.submit(
+        form,
+        values={
+            "title": "Payments are slow",
+            "severity": "2",
+            "service": "checkout",
+            "description": "p99 is 4 s since 09:00",
+        },
+    )
     assert errors == {}
     channel_id = await channel_of(team_bot)
     await team_bot.deliver()
     assert slack.workspace.channels[channel_id].name == "inc-1-payments-are-slow"
-    await slack.expect_ephemeral("U0ALICE", contains=["You declared incident #1", f"<#{channel_id}>"],
-                                 channel="C0GENERAL")
+    await slack.expect_ephemeral(
+        "U0ALICE", contains=["You declared incident #1", f"<#{channel_id}>"], channel="C0GENERAL"
+    )
     header = await slack.expect_message(channel_id, contains="p99 is 4 s since 09:00")
     assert "SEV2" in header.text_content
     found = await incident(team_bot)
-    assert (found.severity, found.service_id, found.declared_by, found.source) == (2, "checkout", "U0ALICE", "slack")
+    assert (found.severity, found.service_id, found.declared_by, found.source) == (
+        2,
+        "checkout",
+        "U0ALICE",
+        "slack",
+    )
     await slack.expect_message("C0INCIDENTS", contains=["Incident #1", "Payments are slow"])
 
 
 async def test_declared_from_a_message(team_bot, slack):
-    said = await slack.user("U0BOB").say("C0PAYMENTS", "Card payments fail for <@U0ALICE> & everyone\nsince 9")
+    said = await slack.user("U0BOB").say(
+        "C0PAYMENTS", "Card payments fail for <@U0ALICE> & everyone\nsince 9"
+    )
     await message_shortcut(slack, "U0BOB", said)
     form = await slack.expect_view("U0BOB", callback_id="declare_incident")
     title = next(b for b in form.blocks if b["block_id"] == "title")["element"]["initial_value"]
     assert title == "Card payments fail for @alice & everyone"
     # (the emulator does not carry initial values into the submitted state, so bob "types" them)
-    assert await slack.user("U0BOB").submit(form, values={"title": title, "severity": "SEV1 · critical"}) == {}
+    assert (
+        await slack.user("U0BOB").submit(form, values={"title": title, "severity": "SEV1 · critical"}) == {}
+    )
     channel_id = await channel_of(team_bot)
     await team_bot.deliver()
     found = await incident(team_bot)

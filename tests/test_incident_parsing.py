@@ -21,25 +21,31 @@ from bot.incidents.commands import (
 from bot.incidents.status import next_reminder, reminder_interval
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Checkout down", DeclareRequest("Checkout down", 3, None)),
-    ("Checkout down sev1", DeclareRequest("Checkout down", 1, None)),
-    ("sev2 service:checkout Checkout  down", DeclareRequest("Checkout down", 2, "checkout")),
-    ("Checkout down SERVICE:checkout SEV4", DeclareRequest("Checkout down", 4, "checkout")),
-    ("", DeclareRequest("", 3, None)),
-    ("sev1", DeclareRequest("", 1, None)),
-    ("severe sev2x problem", DeclareRequest("severe sev2x problem", 3, None)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Checkout down", DeclareRequest("Checkout down", 3, None)),
+        ("Checkout down sev1", DeclareRequest("Checkout down", 1, None)),
+        ("sev2 service:checkout Checkout  down", DeclareRequest("Checkout down", 2, "checkout")),
+        ("Checkout down SERVICE:checkout SEV4", DeclareRequest("Checkout down", 4, "checkout")),
+        ("", DeclareRequest("", 3, None)),
+        ("sev1", DeclareRequest("", 1, None)),
+        ("severe sev2x problem", DeclareRequest("severe sev2x problem", 3, None)),
+    ],
+)
 def test_declare(text, expected):
     assert parse_declare(text) == expected
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("down sev5", "to sev4, not `5`"),
-    ("down sev1 sev2", "one severity"),
-    ("down service:a service:b", "one service"),
-    ("down service:", "Name the service"),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("down sev5", "to sev4, not `5`"),
+        ("down sev1 sev2", "one severity"),
+        ("down service:a service:b", "one service"),
+        ("down service:", "Name the service"),
+    ],
+)
 def test_declare_refuses(text, problem):
     with pytest.raises(UsageError, match=problem):
         parse_declare(text)
@@ -65,14 +71,17 @@ def test_bad_severity(word):
         parse_severity(word)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("identified: root cause is X", StatusRequest("identified", "root cause is X")),
-    ("Identified:root cause", StatusRequest("identified", "root cause")),
-    ("monitoring the fix", StatusRequest("monitoring", "the fix")),
-    ("monitoring", StatusRequest("monitoring", "")),
-    ("we rolled back: waiting", StatusRequest(None, "we rolled back: waiting")),
-    ("resolved: DNS", StatusRequest("resolved", "DNS")),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("identified: root cause is X", StatusRequest("identified", "root cause is X")),
+        ("Identified:root cause", StatusRequest("identified", "root cause")),
+        ("monitoring the fix", StatusRequest("monitoring", "the fix")),
+        ("monitoring", StatusRequest("monitoring", "")),
+        ("we rolled back: waiting", StatusRequest(None, "we rolled back: waiting")),
+        ("resolved: DNS", StatusRequest("resolved", "DNS")),
+    ],
+)
 def test_status(text, expected):
     assert parse_status(text) == expected
 
@@ -96,7 +105,10 @@ def test_roles():
 
 def test_targets():
     assert parse_targets(["<@U0BOB|bob>", "team:payments", "service:checkout", "Service:checkout"]) == [
-        "slack:U0BOB", "team:payments", "service:checkout"]
+        "slack:U0BOB",
+        "team:payments",
+        "service:checkout",
+    ]
     with pytest.raises(UsageError, match="User groups cannot be paged"):
         parse_targets(["<!subteam^S0PAY|@payments>"])
     with pytest.raises(UsageError, match="not someone to page"):
@@ -107,7 +119,9 @@ def test_targets():
 
 def test_message_text_made_readable():
     text = "<!channel> <@U0BOB|bob> and <@U0ALICE> see <https://x.test/a|the graph> &lt;b&gt; &amp; <#C1|ops>"
-    assert plain_from_mrkdwn(text, {"U0ALICE": "alice"}) == "@channel @bob and @alice see the graph <b> & #ops"
+    assert (
+        plain_from_mrkdwn(text, {"U0ALICE": "alice"}) == "@channel @bob and @alice see the graph <b> & #ops"
+    )
     assert title_from_message("\n\n  first   line \nsecond") == "first line"
     assert len(title_from_message("x" * 500)) == 200
 

@@ -56,7 +56,9 @@ async def test_raising_the_severity_starts_paging_when_nobody_was_paged(team_bot
     channel_id = await declare(slack, team_bot, "Checkout slow sev4 service:checkout")
     assert await events(team_bot, kind="paged") == []  # sev4 pages nobody
     await slack.user("U0ALICE").command("/incident", "sev 2", channel=channel_id)
-    await slack.expect_ephemeral("U0ALICE", contains=["now SEV2 (was SEV4)", "It now pages: paged <@U0CAROL>"])
+    await slack.expect_ephemeral(
+        "U0ALICE", contains=["now SEV2 (was SEV4)", "It now pages: paged <@U0CAROL>"]
+    )
     await team_bot.deliver()
     await slack.expect_dm("U0CAROL", contains="You are paged")
     await settled(team_bot, lambda: _member(slack, channel_id, "U0CAROL"), what="carol invited")
@@ -106,7 +108,9 @@ async def test_list_shows_open_incidents_with_severity_age_commander_and_service
 
 
 async def test_alerts_get_a_channel_from_sev2_up_and_when_raised(team_bot, slack):
-    status, _ = await post_json(f"{team_bot.url}/v2/enqueue", pd_trigger("Disk full", key=KEY, severity="error"))
+    status, _ = await post_json(
+        f"{team_bot.url}/v2/enqueue", pd_trigger("Disk full", key=KEY, severity="error")
+    )
     assert status == 202
     await team_bot.run_due()
     channel_id = await channel_of(team_bot, 1)
@@ -153,7 +157,12 @@ async def test_reopening_keeps_the_channel_and_counts_time_to_resolve_again(team
     await team_bot.deliver()
     await slack.expect_message(channel_id, contains="<@U0ALICE> reopened incident #1")
     found = await incident(team_bot)
-    assert (found.state, found.status, found.archive_at, found.resolved_at) == ("acknowledged", "investigating", None, None)
+    assert (found.state, found.status, found.archive_at, found.resolved_at) == (
+        "acknowledged",
+        "investigating",
+        None,
+        None,
+    )
     announcement = await slack.expect_message("C0INCIDENTS", contains="Incident #1 ·")
     assert "Investigating" in announcement.text_content
     clock.advance(timedelta(days=6))

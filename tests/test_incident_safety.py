@@ -16,8 +16,12 @@ def bot_texts(slack) -> list[str]:
     """What the bot wrote: its messages (with blocks), ephemeral answers, topics and bookmarks."""
     ws = slack.workspace
     mine = [m for m in ws.all_messages() if m.bot_id] + list(ws.ephemerals)
-    return ([m.text for m in mine] + [m.text_content for m in mine] + [c.topic for c in ws.channels.values()]
-            + [b.title for marks in ws.bookmarks.values() for b in marks])
+    return (
+        [m.text for m in mine]
+        + [m.text_content for m in mine]
+        + [c.topic for c in ws.channels.values()]
+        + [b.title for marks in ws.bookmarks.values() for b in marks]
+    )
 
 
 def assert_nobody_pinged(slack) -> None:
@@ -32,13 +36,16 @@ async def count_incidents(bot) -> int:
 
 async def test_a_declared_title_with_mentions_pings_nobody(team_bot, slack, clock):
     alice = slack.user("U0ALICE")
-    await alice.command("/incident", "declare <!channel> <@U0ZOE> checkout down sev1 service:checkout",
-                        channel="C0GENERAL")
+    await alice.command(
+        "/incident", "declare <!channel> <@U0ZOE> checkout down sev1 service:checkout", channel="C0GENERAL"
+    )
     await slack.expect_ephemeral("U0ALICE", contains="You declared incident #1")
     channel_id = await channel_of(team_bot)
     assert slack.workspace.channels[channel_id].name == "inc-1-channel-u0zoe-checkout-down"
     assert (await incident(team_bot)).title == "<!channel> <@U0ZOE> checkout down"
-    await alice.command("/incident", "status identified: <!here> <@U0ZOE> broke it & left", channel=channel_id)
+    await alice.command(
+        "/incident", "status identified: <!here> <@U0ZOE> broke it & left", channel=channel_id
+    )
     await slack.expect_ephemeral("U0ALICE", contains="Posted a status update")
     said = await slack.user("U0BOB").say(channel_id, "@here <@U0ZOE> the database is full")
     await alice.react(said, "pushpin")
@@ -56,8 +63,10 @@ async def test_a_declared_title_with_mentions_pings_nobody(team_bot, slack, cloc
 
 
 async def test_an_alert_titled_with_mentions_pings_nobody(team_bot, slack):
-    status, _ = await post_json(f"{team_bot.url}/v2/enqueue",
-                                pd_trigger("<!channel> <@U0ZOE> db down <https://evil|click>", key=KEY, severity="critical"))
+    status, _ = await post_json(
+        f"{team_bot.url}/v2/enqueue",
+        pd_trigger("<!channel> <@U0ZOE> db down <https://evil|click>", key=KEY, severity="critical"),
+    )
     assert status == 202
     await team_bot.run_due()  # the engine creates the channel of a sev1 alert
     channel_id = await channel_of(team_bot)
@@ -103,7 +112,9 @@ async def test_a_stranger_cannot_change_an_incident(team_bot, slack):
     last = None
     for text in ("sev 1 #1", "status all good #1", "page @bob #1", "role commander @zoe #1"):
         await zoe.command("/incident", text, channel="C0GENERAL")
-        last = await slack.expect_ephemeral("U0ZOE", contains="Only the people working on incident #1", after=last)
+        last = await slack.expect_ephemeral(
+            "U0ZOE", contains="Only the people working on incident #1", after=last
+        )
     found = await incident(team_bot)
     assert found.severity == 3 and found.status == "investigating"
     await zoe.command("/incident", "timeline #1", channel="C0GENERAL")  # reading is fine
@@ -112,7 +123,9 @@ async def test_a_stranger_cannot_change_an_incident(team_bot, slack):
 
 async def test_the_incident_lives_on_when_slack_cannot_create_its_channel(team_bot, slack, clock):
     slack.faults.add("conversations.create", status=500, times=None)
-    await slack.user("U0ALICE").command("/incident", "declare Checkout down sev2 service:checkout", channel="C0GENERAL")
+    await slack.user("U0ALICE").command(
+        "/incident", "declare Checkout down sev2 service:checkout", channel="C0GENERAL"
+    )
     await slack.expect_ephemeral("U0ALICE", contains="You declared incident #1")
     await team_bot.deliver()
     await slack.expect_message("C0INCIDENTS", contains=["Incident #1", "being created"])

@@ -31,7 +31,14 @@ def test_manifest_subscribes_to_events_and_interactivity(monkeypatch, capsys):
 
 def test_manifest_asks_for_the_scopes_features_need(monkeypatch, capsys):
     scopes = set(manifest_for(monkeypatch, capsys)["oauth_config"]["scopes"]["bot"])
-    assert {"commands", "chat:write", "channels:manage", "usergroups:write", "users:read.email", "files:write"} <= scopes
+    assert {
+        "commands",
+        "chat:write",
+        "channels:manage",
+        "usergroups:write",
+        "users:read.email",
+        "files:write",
+    } <= scopes
 
 
 def test_socket_mode_manifest_has_no_request_urls(monkeypatch, capsys):

@@ -70,7 +70,9 @@ async def test_the_requester_cannot_take_their_own_request(team_bot, slack):
 
 
 async def test_cover_of_an_explicit_window_needs_the_replaced_person_or_an_admin(team_bot, slack):
-    await slack.user("U0BOB").command("/oncall", "cover payments-ops tomorrow 09:00 tomorrow 18:00", channel="C0GENERAL")
+    await slack.user("U0BOB").command(
+        "/oncall", "cover payments-ops tomorrow 09:00 tomorrow 18:00", channel="C0GENERAL"
+    )
     await slack.expect_ephemeral("U0BOB", contains="Only an admin or the person on call")
     ask = await _ask(slack, "U0ALICE", "cover payments-ops tomorrow 09:00 tomorrow 18:00")
     assert "|Tue 24 Nov 09:00 CET>" in ask.text_content and "|Tue 24 Nov 18:00 CET>" in ask.text_content

@@ -19,17 +19,22 @@ def _handoffs(slack) -> list:
 
 
 def _group_updates(slack, users: set[str]) -> list:
-    return [c for c in slack.calls_to("usergroups.users.update") if set(c.params["users"].split(",")) == users]
+    return [
+        c for c in slack.calls_to("usergroups.users.update") if set(c.params["users"].split(",")) == users
+    ]
 
 
 async def _open_incident(bot, title: str, state: str = "triggered") -> None:
     async with bot.ctx.db.transaction() as session:
         assert await session.get(Service, "checkout") is not None
-        session.add(Incident(service_id="checkout", title=title, severity=2, state=state,
-                             created_at=bot.clock.now()))
+        session.add(
+            Incident(service_id="checkout", title=title, severity=2, state=state, created_at=bot.clock.now())
+        )
 
 
-async def test_a_handoff_is_announced_once_across_replicas_and_a_restart(team_bot, slack, database_url, clock):
+async def test_a_handoff_is_announced_once_across_replicas_and_a_restart(
+    team_bot, slack, database_url, clock
+):
     await _open_incident(team_bot, "Checkout <slow> for EU")
     await _open_incident(team_bot, "Old one", state="resolved")
     await settle(team_bot)

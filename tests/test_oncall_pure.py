@@ -28,8 +28,9 @@ def test_an_escaped_mention_names_a_slack_user():
 
 
 def test_override_reads_times_in_the_callers_zone():
-    args = parse_override(["payments-ops", "<@U0BOB|bob>", "tomorrow", "09:00", "tomorrow", "18:00"],
-                          now=NOW, tz=BERLIN)
+    args = parse_override(
+        ["payments-ops", "<@U0BOB|bob>", "tomorrow", "09:00", "tomorrow", "18:00"], now=NOW, tz=BERLIN
+    )
     assert args.schedule == "payments-ops" and args.person.slack_id == "U0BOB"
     assert args.start == datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # 09:00 CET
     assert args.end == datetime(2026, 11, 24, 17, 0, tzinfo=UTC)
@@ -41,7 +42,10 @@ def test_override_reads_times_in_the_callers_zone():
         (["payments-ops", "@bob", "+4h", "now"], "must be after its start"),
         (["payments-ops", "@bob", "now", "now"], "must be after its start"),
         (["payments-ops", "@bob", "now", "+32d"], "at most 31 days"),
-        (["payments-ops", "@bob", "2027-03-28", "02:30", "2027-03-28", "05:00"], "does not exist in Europe/Berlin"),
+        (
+            ["payments-ops", "@bob", "2027-03-28", "02:30", "2027-03-28", "05:00"],
+            "does not exist in Europe/Berlin",
+        ),
         (["payments-ops", "@bob", "now"], "needs SCHEDULE @user FROM TO"),
         (["payments-ops", "@bob", "now", "+1h", "extra"], "Unexpected `extra`"),
         (["payments-ops", "@bob", "soon", "+1h"], "'soon' is not a time"),
@@ -71,17 +75,23 @@ def test_cover_defaults_to_the_callers_shift_and_next_takes_one_schedule():
 
 # ---- shift lists
 
-WEEKLY = Schedule("ops", BERLIN, (Layer("weekly", "weekly", datetime(2026, 11, 2, 9, 0), ("alice", "carol")),))
+WEEKLY = Schedule(
+    "ops", BERLIN, (Layer("weekly", "weekly", datetime(2026, 11, 2, 9, 0), ("alice", "carol")),)
+)
 
 
 def test_touching_pieces_of_one_person_are_one_shift():
     a = datetime(2026, 11, 23, 8, tzinfo=UTC)
-    pieces = [Shift(a, a + timedelta(hours=2), "alice", "weekly"),
-              Shift(a + timedelta(hours=2), a + timedelta(hours=3), "alice", "override"),
-              Shift(a + timedelta(hours=3), a + timedelta(hours=4), None, "gap"),
-              Shift(a + timedelta(hours=4), a + timedelta(hours=5), "alice", "weekly")]
+    pieces = [
+        Shift(a, a + timedelta(hours=2), "alice", "weekly"),
+        Shift(a + timedelta(hours=2), a + timedelta(hours=3), "alice", "override"),
+        Shift(a + timedelta(hours=3), a + timedelta(hours=4), None, "gap"),
+        Shift(a + timedelta(hours=4), a + timedelta(hours=5), "alice", "weekly"),
+    ]
     assert [(s.start, s.end, s.person) for s in join_same_person(pieces)] == [
-        (a, a + timedelta(hours=3), "alice"), (a + timedelta(hours=4), a + timedelta(hours=5), "alice")]
+        (a, a + timedelta(hours=3), "alice"),
+        (a + timedelta(hours=4), a + timedelta(hours=5), "alice"),
+    ]
 
 
 def test_current_and_next_keep_natural_boundaries():
@@ -164,9 +174,13 @@ def test_schedule_detail_lists_next_shifts_and_the_calendar_link():
 def test_a_cover_request_has_a_take_button_until_taken():
     _, open_ = blocks.cover_request(7, "ops", "U0ALICE", NOW, NOW + timedelta(hours=2), BERLIN)
     buttons = [el for b in open_ if b["type"] == "actions" for el in b["elements"]]
-    assert [(b["text"]["text"], b["action_id"], b["value"]) for b in buttons] == [("Take", blocks.TAKE_ACTION, "7")]
+    assert [(b["text"]["text"], b["action_id"], b["value"]) for b in buttons] == [
+        ("Take", blocks.TAKE_ACTION, "7")
+    ]
     assert "<!date^" in _text(open_)
-    text, taken = blocks.cover_request(7, "ops", "U0ALICE", NOW, NOW + timedelta(hours=2), BERLIN, taken_by="U0BOB")
+    text, taken = blocks.cover_request(
+        7, "ops", "U0ALICE", NOW, NOW + timedelta(hours=2), BERLIN, taken_by="U0BOB"
+    )
     assert not [b for b in taken if b["type"] == "actions"]
     assert "Taken by <@U0BOB>" in _text(taken) and "Taken by <@U0BOB>" in text
 
@@ -180,8 +194,9 @@ class Inc:
 
 
 def test_handoff_names_both_people_shadows_and_open_incidents_escaped():
-    text, body = blocks.handoff("ops", ALICE, NO_SLACK, NOW, [ALICE], [Inc(4, "DB <down> & out", 1, "triggered")],
-                                BERLIN)
+    text, body = blocks.handoff(
+        "ops", ALICE, NO_SLACK, NOW, [ALICE], [Inc(4, "DB <down> & out", 1, "triggered")], BERLIN
+    )
     shown = _text(body)
     assert "<@U0ALICE> (ops) goes off, *Zed &lt;b&gt;* (dev) comes on" in text
     assert "Shadowing: <@U0ALICE> (ops)" in shown

@@ -60,8 +60,13 @@ async def test_the_user_group_is_left_alone_when_nobody_is_on_call(db, tmp_path)
     async with db.transaction() as session:
         assert await sync_team_usergroup(session, "web", SATURDAY, reason="test:gap") is False
         assert await sync_team_usergroup(session, "web", MONDAY, reason="test:day") is True
-        assert await sync_team_usergroup(session, "web", MONDAY, reason="test:day") is False  # once per reason
+        assert (
+            await sync_team_usergroup(session, "web", MONDAY, reason="test:day") is False
+        )  # once per reason
     async with db.sessions() as session:
         [call] = (await session.scalars(select(OutboxMessage))).all()
     assert (call.method, call.lane, call.payload) == (
-        "usergroups.users.update", "S0WEBONCALL", {"usergroup": "S0WEBONCALL", "users": ["U0ALICE"]})
+        "usergroups.users.update",
+        "S0WEBONCALL",
+        {"usergroup": "S0WEBONCALL", "users": ["U0ALICE"]},
+    )

@@ -25,8 +25,10 @@ async def test_oncall_lists_every_schedule_with_role_and_shift_end(team_bot, sla
 
 async def test_times_are_shown_in_the_callers_zone(bot, slack, tmp_path):
     path = tmp_path / "opsbridge.yaml"
-    source = load_config_text().replace("{id: bob,   slack: U0BOB,   role: dev}",
-                                        "{id: bob, slack: U0BOB, role: dev, timezone: America/New_York}")
+    source = load_config_text().replace(
+        "{id: bob,   slack: U0BOB,   role: dev}",
+        "{id: bob, slack: U0BOB, role: dev, timezone: America/New_York}",
+    )
     path.write_text(source)
     await apply_config(bot.ctx.db, load_config(path))
     await slack.user("U0BOB").command("/oncall", "", channel="C0GENERAL")
@@ -96,8 +98,9 @@ async def test_an_admin_overrides_and_the_answer_changes(team_bot, slack):
 
 
 async def test_the_person_being_replaced_may_override(team_bot, slack):
-    await slack.user("U0CAROL").command("/oncall", "override payments-ops @dave 2026-11-24 09:00 2026-11-24 18:00",
-                                        channel="C0GENERAL")
+    await slack.user("U0CAROL").command(
+        "/oncall", "override payments-ops @dave 2026-11-24 09:00 2026-11-24 18:00", channel="C0GENERAL"
+    )
     await slack.expect_ephemeral("U0CAROL", contains="<@U0DAVE> (dev) is on call for *payments-ops*")
     [override] = await _overrides(team_bot)
     assert override.start_at == datetime(2026, 11, 24, 8, tzinfo=UTC)
@@ -115,8 +118,10 @@ async def test_override_refusals_reach_the_caller(team_bot, slack):
     cases = [
         ("override payments-ops @bob +4h now", "must be after its start"),
         ("override payments-ops @bob now +32d", "at most 31 days"),
-        ("override payments-ops @bob 2027-03-28 02:30 2027-03-28 05:00",
-         "2027-03-28 02:30 does not exist in Europe/Berlin"),
+        (
+            "override payments-ops @bob 2027-03-28 02:30 2027-03-28 05:00",
+            "2027-03-28 02:30 does not exist in Europe/Berlin",
+        ),
         ("override billing @bob now +1h", "Schedules: `payments-dev`, `payments-ops`"),
         ("override payments-ops @zoe now +1h", "<@U0ZOE> is not in the on-call roster. People: alice, bob"),
     ]

@@ -88,8 +88,9 @@ async def test_upsert_posts_once_then_updates_in_place(bot, slack, clock):
     await stop_background(bot)
     for status in ("started", "succeeded"):
         async with bot.ctx.db.transaction() as session:
-            await outbox.upsert(session, key="deploy:1", channel="C0DEPLOYS", text=f"checkout {status}",
-                                now=clock.now())
+            await outbox.upsert(
+                session, key="deploy:1", channel="C0DEPLOYS", text=f"checkout {status}", now=clock.now()
+            )
     await bot.deliver()
     messages = slack.messages_in("C0DEPLOYS")
     assert [m.text for m in messages] == ["checkout succeeded"]

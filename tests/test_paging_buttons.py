@@ -79,8 +79,10 @@ async def test_acknowledge_pressed_twice_at_once_acknowledges_once(bot, slack, p
 
 
 async def test_a_button_on_a_resolved_incident_explains_and_changes_nothing(bot, slack, paged):
-    status, _ = await post_json(f"{bot.url}/v2/enqueue", {"routing_key": pd_trigger()["routing_key"],
-                                                         "event_action": "resolve", "dedup_key": "unknown"})
+    status, _ = await post_json(
+        f"{bot.url}/v2/enqueue",
+        {"routing_key": pd_trigger()["routing_key"], "event_action": "resolve", "dedup_key": "unknown"},
+    )
     assert status == 202  # an unknown key is dropped, as PagerDuty does
     await slack.user("U0CAROL").command("/incident", "resolve #1 rolled back", channel="C0GENERAL")
     await slack.expect_ephemeral("U0CAROL", contains="You resolved incident #1")
@@ -102,7 +104,9 @@ async def test_commands_outside_an_incident_channel_need_an_id(bot, slack, paged
     carol = slack.user("U0CAROL")
     await carol.command("/incident", "ack", channel="C0GENERAL")
     reply = await slack.expect_ephemeral("U0CAROL", contains="Which incident?")
-    assert "`/incident ack #42`" in reply.text_content and "/incident declare" in reply.text_content  # with usage
+    assert (
+        "`/incident ack #42`" in reply.text_content and "/incident declare" in reply.text_content
+    )  # with usage
     await carol.command("/incident", "escalate #999", channel="C0GENERAL")
     await slack.expect_ephemeral("U0CAROL", contains="There is no incident #999")
     assert await state(bot) == "triggered"

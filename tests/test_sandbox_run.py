@@ -28,7 +28,11 @@ def test_the_demo_configuration_is_valid():
     assert roles == {"alice": "ops", "carol": "ops", "bob": "dev", "dave": "dev", "erin": "dev"}
     assert [s.id for s in config.schedules] == ["shop-ops", "shop-dev"]
     levels = config.escalation_policy("shop").levels
-    assert [str(t) for level in levels for t in level.targets] == ["schedule:shop-ops", "schedule:shop-dev", "team:shop"]
+    assert [str(t) for level in levels for t in level.targets] == [
+        "schedule:shop-ops",
+        "schedule:shop-dev",
+        "team:shop",
+    ]
     assert config.service_for_integration_key("sandbox-checkout-key").id == "checkout"
     assert config.service_for_repo("demo/checkout").id == "checkout"
 
@@ -49,11 +53,21 @@ def test_the_emulator_is_seeded_with_the_configuration():
     ws = Workspace()
     seed_workspace(ws, config)
     alice = ws.user("U0ALICE")
-    assert (alice.name, alice.real_name, alice.email, alice.is_admin) == ("alice", "Alice Adams", "alice@example.com", True)
+    assert (alice.name, alice.real_name, alice.email, alice.is_admin) == (
+        "alice",
+        "Alice Adams",
+        "alice@example.com",
+        True,
+    )
     assert ws.user("U0DAVE").tz == "America/New_York"
     names = channel_names(config)
-    assert names == {"C0INCIDENTS": "incidents", "C0DEPLOYS": "deploys", "C0SHOP": "shop",
-                     "C0SEARCHDEPLOYS": "search-deploys", "C0GENERAL": "general"}
+    assert names == {
+        "C0INCIDENTS": "incidents",
+        "C0DEPLOYS": "deploys",
+        "C0SHOP": "shop",
+        "C0SEARCHDEPLOYS": "search-deploys",
+        "C0GENERAL": "general",
+    }
     assert {"U0ALICE", "U0ERIN", ws.bot_user_id} <= ws.channel("C0INCIDENTS").members
     assert ws.usergroups["S0SHOPONCALL"].handle == "shop-oncall"
 
@@ -61,8 +75,9 @@ def test_the_emulator_is_seeded_with_the_configuration():
 @pytest.fixture
 async def sandbox(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no opsbridge.yaml here: the demo is used
-    running = await start_sandbox(port=0, data_dir=tmp_path / ".opsbridge",
-                                  tuning=Tuning(lane_interval=0.0, tick_seconds=0.5))
+    running = await start_sandbox(
+        port=0, data_dir=tmp_path / ".opsbridge", tuning=Tuning(lane_interval=0.0, tick_seconds=0.5)
+    )
     yield running
     await running.stop()
 
@@ -139,8 +154,9 @@ async def test_events_stream_a_version_on_every_change(sandbox, http):
         first = await asyncio.wait_for(res.content.readline(), 5)
         assert first.startswith(b"data: ")
         await res.content.readline()
-        async with http.post(f"{sandbox.url}/sandbox/api/say",
-                             json={"as": "U0CAROL", "channel": "C0GENERAL", "text": "hello"}) as said:
+        async with http.post(
+            f"{sandbox.url}/sandbox/api/say", json={"as": "U0CAROL", "channel": "C0GENERAL", "text": "hello"}
+        ) as said:
             assert said.status == 200
         second = await asyncio.wait_for(res.content.readline(), 5)
         assert second.startswith(b"data: ") and second != first
@@ -148,9 +164,27 @@ async def test_events_stream_a_version_on_every_change(sandbox, http):
 
 async def test_person_actions_reach_the_bot_as_slack_sends_them(sandbox, http):
     emulator = sandbox.emulator
-    posted = await emulator.call("chat.postMessage", {"channel": "C0GENERAL", "text": "pick", "blocks": [
-        {"type": "actions", "block_id": "b1", "elements": [
-            {"type": "button", "action_id": "go", "text": {"type": "plain_text", "text": "Go"}, "value": "1"}]}]})
+    posted = await emulator.call(
+        "chat.postMessage",
+        {
+            "channel": "C0GENERAL",
+            "text": "pick",
+            "blocks": [
+                {
+                    "type": "actions",
+                    "block_id": "b1",
+                    "elements": [
+                        {
+                            "type": "button",
+                            "action_id": "go",
+                            "text": {"type": "plain_text", "text": "Go"},
+                            "value": "1",
+                        }
+                    ],
+                }
+            ],
+        },
+    )
     target = {"as": "U0BOB", "channel": "C0GENERAL", "ts": posted["ts"]}
     async with http.post(f"{sandbox.url}/sandbox/api/click", json={**target, "label": "Go"}) as res:
         assert res.status == 200
@@ -164,16 +198,31 @@ async def test_person_actions_reach_the_bot_as_slack_sends_them(sandbox, http):
     async with http.post(f"{sandbox.url}/sandbox/api/click", json={**target, "label": "Nope"}) as res:
         assert res.status == 409
         assert "no button 'Nope'" in (await res.json())["error"]
-    async with http.post(f"{sandbox.url}/sandbox/api/say", json={"channel": "C0GENERAL", "text": "hi"}) as res:
+    async with http.post(
+        f"{sandbox.url}/sandbox/api/say", json={"channel": "C0GENERAL", "text": "hi"}
+    ) as res:
         assert res.status == 400  # nobody picked
 
 
 async def test_a_modal_is_shown_to_its_person_and_refuses_an_empty_required_input(sandbox, http):
     ws = sandbox.emulator.workspace
-    view = ws.open_view("U0ALICE", {"type": "modal", "callback_id": "demo", "title": {"type": "plain_text", "text": "Demo"},
-                                    "submit": {"type": "plain_text", "text": "Save"}, "blocks": [
-        {"type": "input", "block_id": "title", "label": {"type": "plain_text", "text": "Title"},
-         "element": {"type": "plain_text_input", "action_id": "value"}}]})
+    view = ws.open_view(
+        "U0ALICE",
+        {
+            "type": "modal",
+            "callback_id": "demo",
+            "title": {"type": "plain_text", "text": "Demo"},
+            "submit": {"type": "plain_text", "text": "Save"},
+            "blocks": [
+                {
+                    "type": "input",
+                    "block_id": "title",
+                    "label": {"type": "plain_text", "text": "Title"},
+                    "element": {"type": "plain_text_input", "action_id": "value"},
+                }
+            ],
+        },
+    )
     assert (await state_for(http, sandbox, "U0ALICE"))["modal"]["id"] == view.id
     assert (await state_for(http, sandbox, "U0BOB"))["modal"] is None
     body = {"as": "U0ALICE", "view_id": view.id, "values": {"title": {"value": None}}}
@@ -190,16 +239,29 @@ async def test_simulate_sends_alertmanager_and_deploy_events_to_the_real_endpoin
     payload = fired["payload"]
     assert payload["version"] == "4" and payload["status"] == "firing"
     assert payload["groupKey"] == '{}:{alertname="HighErrorRate", service="checkout"}'
-    assert payload["alerts"][0]["labels"] == {"alertname": "HighErrorRate", "service": "checkout", "severity": "critical"}
-    async with http.post(f"{sandbox.url}/sandbox/api/simulate/alert", json={**body, "status": "resolved"}) as res:
+    assert payload["alerts"][0]["labels"] == {
+        "alertname": "HighErrorRate",
+        "service": "checkout",
+        "severity": "critical",
+    }
+    async with http.post(
+        f"{sandbox.url}/sandbox/api/simulate/alert", json={**body, "status": "resolved"}
+    ) as res:
         resolved = (await res.json())["payload"]
-    assert resolved["status"] == "resolved" and resolved["alerts"][0]["startsAt"] == payload["alerts"][0]["startsAt"]
+    assert (
+        resolved["status"] == "resolved"
+        and resolved["alerts"][0]["startsAt"] == payload["alerts"][0]["startsAt"]
+    )
     assert resolved["alerts"][0]["fingerprint"] == payload["alerts"][0]["fingerprint"]
 
     deploy = {"as": "U0BOB", "service": "checkout", "environment": "production", "version": "v2.0.0"}
-    async with http.post(f"{sandbox.url}/sandbox/api/simulate/deploy", json={**deploy, "status": "started"}) as res:
+    async with http.post(
+        f"{sandbox.url}/sandbox/api/simulate/deploy", json={**deploy, "status": "started"}
+    ) as res:
         started = await res.json()
-    async with http.post(f"{sandbox.url}/sandbox/api/simulate/deploy", json={**deploy, "status": "succeeded"}) as res:
+    async with http.post(
+        f"{sandbox.url}/sandbox/api/simulate/deploy", json={**deploy, "status": "succeeded"}
+    ) as res:
         done = await res.json()
     assert started["request"] == "POST /api/v1/deploys"
     assert started["id"] == done["id"]  # one pipeline run: the bot updates one message
@@ -229,8 +291,14 @@ def test_opsbridge_sandbox_runs_until_ctrl_c(tmp_path):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("OPSBRIDGE_CONFIG", "PORT", "HOST")}
     env["PYTHONPATH"] = str(ROOT)
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "sandbox", "--port", str(port)], cwd=tmp_path,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "sandbox", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
         assert line.strip() == f"opsbridge sandbox: open http://127.0.0.1:{port}/sandbox"

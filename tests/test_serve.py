@@ -12,7 +12,9 @@ pytestmark = pytest.mark.slow
 
 
 async def test_serve_answers_a_signed_oncall_help_within_three_seconds(database_url, slack, tmp_path):
-    server = ServeProcess(database_url=database_url, slack_api_url=slack.api_url, log_path=tmp_path / "serve.log")
+    server = ServeProcess(
+        database_url=database_url, slack_api_url=slack.api_url, log_path=tmp_path / "serve.log"
+    )
     server.start()
     try:
         await server.wait_ready()
@@ -27,7 +29,9 @@ async def test_serve_answers_a_signed_oncall_help_within_three_seconds(database_
 
 
 async def test_health_readiness_and_metrics_answer(database_url, slack, tmp_path):
-    server = ServeProcess(database_url=database_url, slack_api_url=slack.api_url, log_path=tmp_path / "serve.log")
+    server = ServeProcess(
+        database_url=database_url, slack_api_url=slack.api_url, log_path=tmp_path / "serve.log"
+    )
     server.start()
     try:
         await server.wait_ready()

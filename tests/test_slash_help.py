@@ -31,8 +31,9 @@ async def test_a_mention_gets_a_pointer_to_the_commands(bot, slack):
 
 async def test_a_forged_signature_gets_401_and_nothing_happens(bot, slack):
     body = "command=%2Foncall&text=help&user_id=U0ALICE&channel_id=C0GENERAL"
-    response = await slack.post_to_bot(body.encode(), "application/x-www-form-urlencoded",
-                                       signing_secret="not-the-secret")
+    response = await slack.post_to_bot(
+        body.encode(), "application/x-www-form-urlencoded", signing_secret="not-the-secret"
+    )
     assert response.status == 401
     await slack.expect_no_message(within=0.3)
     assert slack.ephemerals_for("U0ALICE") == []
@@ -40,15 +41,22 @@ async def test_a_forged_signature_gets_401_and_nothing_happens(bot, slack):
 
 async def test_a_timestamp_older_than_five_minutes_gets_401(bot, slack):
     body = "command=%2Foncall&text=help&user_id=U0ALICE&channel_id=C0GENERAL"
-    response = await slack.post_to_bot(body.encode(), "application/x-www-form-urlencoded",
-                                       timestamp=int(time.time()) - 6 * 60)
+    response = await slack.post_to_bot(
+        body.encode(), "application/x-www-form-urlencoded", timestamp=int(time.time()) - 6 * 60
+    )
     assert response.status == 401
     assert slack.ephemerals_for("U0ALICE") == []
 
 
 async def test_a_retried_event_is_handled_once(bot, slack):
-    event = {"type": "app_mention", "user": "U0BOB", "text": "<@U0BOT> hi", "channel": "C0GENERAL",
-             "ts": "1700000000.000100", "event_ts": "1700000000.000100"}
+    event = {
+        "type": "app_mention",
+        "user": "U0BOB",
+        "text": "<@U0BOT> hi",
+        "channel": "C0GENERAL",
+        "ts": "1700000000.000100",
+        "event_ts": "1700000000.000100",
+    }
     await slack.deliver_event(event, event_id="Ev0SAME")
     await slack.expect_message("C0GENERAL", contains="slash commands")
     await slack.deliver_event(event, event_id="Ev0SAME", retry_num=1, retry_reason="http_timeout")

@@ -225,8 +225,13 @@ async def test_an_unacknowledged_envelope_times_out(emulator: SlackEmulator, min
 async def test_serve_with_a_refused_app_token_exits_2_in_one_line(database_url, slack, tmp_path):
     from tests.support.process import ServeProcess
 
-    server = ServeProcess(database_url=database_url, slack_api_url=slack.api_url, log_path=tmp_path / "serve.log",
-                          SLACK_APP_TOKEN="xapp-wrong", LOG_LEVEL="ERROR")
+    server = ServeProcess(
+        database_url=database_url,
+        slack_api_url=slack.api_url,
+        log_path=tmp_path / "serve.log",
+        SLACK_APP_TOKEN="xapp-wrong",
+        LOG_LEVEL="ERROR",
+    )
     server.start()
     assert server.proc.wait(timeout=30) == 2
     lines = [line for line in server.log().splitlines() if line.startswith("opsbridge:")]

@@ -38,8 +38,12 @@ async def test_datetimes_come_back_aware_in_utc(db):
 async def test_insert_ignore_inserts_once(db):
     now = datetime(2026, 11, 23, tzinfo=UTC)
     async with db.transaction() as session:
-        first = await insert_ignore(session, ProcessedDelivery, {"source": "s", "delivery_id": "x", "received_at": now})
-        second = await insert_ignore(session, ProcessedDelivery, {"source": "s", "delivery_id": "x", "received_at": now})
+        first = await insert_ignore(
+            session, ProcessedDelivery, {"source": "s", "delivery_id": "x", "received_at": now}
+        )
+        second = await insert_ignore(
+            session, ProcessedDelivery, {"source": "s", "delivery_id": "x", "received_at": now}
+        )
     assert (first, second) == (True, False)
 
 

@@ -57,10 +57,17 @@ class AlertGroup:
     def title(self) -> str:
         alerts = self.firing or list(self.alerts)
         first = alerts[0] if alerts else None
-        name = (self.common_labels.get("alertname") or self.group_labels.get("alertname")
-                or (first.labels.get("alertname") if first else None) or "Alertmanager alert")
-        summary = (self.common_annotations.get("summary") or self.common_annotations.get("title")
-                   or (first.annotations.get("summary") if first else None))
+        name = (
+            self.common_labels.get("alertname")
+            or self.group_labels.get("alertname")
+            or (first.labels.get("alertname") if first else None)
+            or "Alertmanager alert"
+        )
+        summary = (
+            self.common_annotations.get("summary")
+            or self.common_annotations.get("title")
+            or (first.annotations.get("summary") if first else None)
+        )
         title = f"{name}: {summary}" if summary and summary != name else name
         count = len(alerts) + self.truncated
         if count > 1:
@@ -69,8 +76,9 @@ class AlertGroup:
 
     def description(self) -> str | None:
         alerts = self.firing or list(self.alerts)
-        return (self.common_annotations.get("description")
-                or next((a.annotations["description"] for a in alerts if a.annotations.get("description")), None))
+        return self.common_annotations.get("description") or next(
+            (a.annotations["description"] for a in alerts if a.annotations.get("description")), None
+        )
 
     def severities(self) -> list[str]:
         if self.common_labels.get("severity"):
@@ -84,14 +92,21 @@ class AlertGroup:
             out.append({"href": runbook, "text": "Runbook"})
         for alert in (self.firing or list(self.alerts))[:3]:
             if _is_url(alert.generator_url):
-                out.append({"href": alert.generator_url, "text": f"Source: {alert.labels.get('alertname', 'alert')}"})
+                out.append(
+                    {"href": alert.generator_url, "text": f"Source: {alert.labels.get('alertname', 'alert')}"}
+                )
         if _is_url(self.external_url):
             out.append({"href": self.external_url, "text": "Alertmanager"})
         return out
 
     def details(self) -> dict[str, Any]:
-        return {"group_key": self.group_key, "receiver": self.receiver, "labels": self.common_labels,
-                "firing": self.fingerprints, "alert_count": len(self.alerts) + self.truncated}
+        return {
+            "group_key": self.group_key,
+            "receiver": self.receiver,
+            "labels": self.common_labels,
+            "firing": self.fingerprints,
+            "alert_count": len(self.alerts) + self.truncated,
+        }
 
 
 def _is_url(value: Any) -> bool:
@@ -126,13 +141,13 @@ def parse(body: Any) -> AlertGroup:
         raise PayloadError("body", "must be a JSON object (an Alertmanager webhook payload)")
     version = body.get("version")
     if version is not None and str(version) != "4":
-        raise PayloadError("version", f"must be \"4\" (got {version!r})")
+        raise PayloadError("version", f'must be "4" (got {version!r})')
     group_key = body.get("groupKey")
     if not isinstance(group_key, str) or not group_key:
         raise PayloadError("groupKey", "is missing or not a non-empty string")
     status = body.get("status")
     if status not in ("firing", "resolved"):
-        raise PayloadError("status", "must be \"firing\" or \"resolved\"")
+        raise PayloadError("status", 'must be "firing" or "resolved"')
     raw_alerts = body.get("alerts")
     if not isinstance(raw_alerts, list):
         raise PayloadError("alerts", "is missing or not a list")
@@ -143,18 +158,20 @@ def parse(body: Any) -> AlertGroup:
             raise PayloadError(where, "must be an object")
         alert_status = raw.get("status", status)
         if alert_status not in ("firing", "resolved"):
-            raise PayloadError(f"{where}.status", "must be \"firing\" or \"resolved\"")
+            raise PayloadError(f"{where}.status", 'must be "firing" or "resolved"')
         if "labels" not in raw:
             raise PayloadError(f"{where}.labels", "is missing")
-        alerts.append(Alert(
-            status=alert_status,
-            labels=_str_map(raw.get("labels"), f"{where}.labels"),
-            annotations=_str_map(raw.get("annotations"), f"{where}.annotations"),
-            starts_at=_optional_str(raw.get("startsAt"), f"{where}.startsAt"),
-            ends_at=_optional_str(raw.get("endsAt"), f"{where}.endsAt"),
-            generator_url=_optional_str(raw.get("generatorURL"), f"{where}.generatorURL"),
-            fingerprint=_optional_str(raw.get("fingerprint"), f"{where}.fingerprint"),
-        ))
+        alerts.append(
+            Alert(
+                status=alert_status,
+                labels=_str_map(raw.get("labels"), f"{where}.labels"),
+                annotations=_str_map(raw.get("annotations"), f"{where}.annotations"),
+                starts_at=_optional_str(raw.get("startsAt"), f"{where}.startsAt"),
+                ends_at=_optional_str(raw.get("endsAt"), f"{where}.endsAt"),
+                generator_url=_optional_str(raw.get("generatorURL"), f"{where}.generatorURL"),
+                fingerprint=_optional_str(raw.get("fingerprint"), f"{where}.fingerprint"),
+            )
+        )
     truncated = body.get("truncatedAlerts", 0)
     return AlertGroup(
         group_key=dedup_key_of(group_key),

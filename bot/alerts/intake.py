@@ -41,8 +41,15 @@ async def _open_incident(session: AsyncSession, service_id: str, key: str) -> In
     return await store.get(session, bound.incident_id) if bound else None
 
 
-async def _note_change(session: AsyncSession, incident: Incident, actor: str, now: datetime, *,
-                       fingerprint: object, **data: object) -> str:
+async def _note_change(
+    session: AsyncSession,
+    incident: Incident,
+    actor: str,
+    now: datetime,
+    *,
+    fingerprint: object,
+    **data: object,
+) -> str:
     """Record an `alert_updated` event when what fires changed; a plain re-send records nothing."""
     details = dict(incident.details or {})
     if details.get("firing") == fingerprint:
@@ -53,7 +60,9 @@ async def _note_change(session: AsyncSession, incident: Incident, actor: str, no
     return "updated"
 
 
-async def resent(session: AsyncSession, integration_key: str, dedup_key: str, fingerprint: object) -> IntakeResult | None:
+async def resent(
+    session: AsyncSession, integration_key: str, dedup_key: str, fingerprint: object
+) -> IntakeResult | None:
     """The common case under a storm: the same alert again, nothing changed. One query, no writes."""
     incident = await store.incident_for_alert(session, integration_key, dedup_key)
     if incident is not None and (incident.details or {}).get("firing") == fingerprint:
@@ -61,27 +70,51 @@ async def resent(session: AsyncSession, integration_key: str, dedup_key: str, fi
     return None
 
 
-async def alertmanager_group(session: AsyncSession, service: Service, group: AlertGroup, now: datetime) -> IntakeResult:
+async def alertmanager_group(
+    session: AsyncSession, service: Service, group: AlertGroup, now: datetime
+) -> IntakeResult:
     incident = await _open_incident(session, service.id, group.group_key)
     if group.status == "resolved":
         if incident is None:
             return IntakeResult("ignored")
-        outcome = await lifecycle.resolve(session, incident.id, by="alertmanager", now=now, authorize=False,
-                                          summary="Every alert of the group has resolved.")
+        outcome = await lifecycle.resolve(
+            session,
+            incident.id,
+            by="alertmanager",
+            now=now,
+            authorize=False,
+            summary="Every alert of the group has resolved.",
+        )
         return IntakeResult("resolved" if outcome.changed else "ignored", outcome)
     if incident is None:
         outcome = await lifecycle.open_incident(
-            session, now=now, title=group.title(), severity=worst_sev(group.severities(), service.severity_map),
-            service_id=service.id, source="alertmanager", description=group.description(), links=group.links(),
-            details=group.details(), dedup_key=group.group_key,
+            session,
+            now=now,
+            title=group.title(),
+            severity=worst_sev(group.severities(), service.severity_map),
+            service_id=service.id,
+            source="alertmanager",
+            description=group.description(),
+            links=group.links(),
+            details=group.details(),
+            dedup_key=group.group_key,
         )
         return IntakeResult("opened" if outcome.opened else "duplicate", outcome)
-    action = await _note_change(session, incident, "alertmanager", now, fingerprint=group.fingerprints,
-                                title=group.title(), firing=len(group.firing))
+    action = await _note_change(
+        session,
+        incident,
+        "alertmanager",
+        now,
+        fingerprint=group.fingerprints,
+        title=group.title(),
+        firing=len(group.firing),
+    )
     return IntakeResult(action, Outcome(incident, changed=action == "updated"))
 
 
-async def pagerduty_event(session: AsyncSession, service: Service, event: PdEvent, now: datetime) -> IntakeResult:
+async def pagerduty_event(
+    session: AsyncSession, service: Service, event: PdEvent, now: datetime
+) -> IntakeResult:
     """Apply one Events API v2 event; acknowledge/resolve for an unknown key is dropped, as PagerDuty does."""
     assert event.dedup_key, "a trigger gets its key before it gets here"
     incident = await _open_incident(session, service.id, event.dedup_key)
@@ -96,11 +129,19 @@ async def pagerduty_event(session: AsyncSession, service: Service, event: PdEven
         return IntakeResult("resolved" if outcome.changed else "ignored", outcome)
     if incident is None:
         outcome = await lifecycle.open_incident(
-            session, now=now, title=event.summary, severity=to_sev(event.severity, service.severity_map),
-            service_id=service.id, source="pagerduty", description=None, links=event.incident_links(),
-            details={**event.incident_details(), "firing": event.summary}, dedup_key=event.dedup_key,
+            session,
+            now=now,
+            title=event.summary,
+            severity=to_sev(event.severity, service.severity_map),
+            service_id=service.id,
+            source="pagerduty",
+            description=None,
+            links=event.incident_links(),
+            details={**event.incident_details(), "firing": event.summary},
+            dedup_key=event.dedup_key,
         )
         return IntakeResult("opened" if outcome.opened else "duplicate", outcome)
-    action = await _note_change(session, incident, actor, now, fingerprint=event.summary, title=event.summary,
-                                severity=event.severity)
+    action = await _note_change(
+        session, incident, actor, now, fingerprint=event.summary, title=event.summary, severity=event.severity
+    )
     return IntakeResult(action, Outcome(incident, changed=action == "updated"))

@@ -55,7 +55,11 @@ class PdEvent:
         return replace(self, dedup_key=uuid.uuid4().hex)
 
     def incident_details(self) -> dict[str, Any]:
-        details: dict[str, Any] = {"dedup_key": self.dedup_key, "source": self.source, "severity": self.severity}
+        details: dict[str, Any] = {
+            "dedup_key": self.dedup_key,
+            "source": self.source,
+            "severity": self.severity,
+        }
         for name in ("component", "group", "event_class", "timestamp", "client"):
             if getattr(self, name):
                 details[name] = getattr(self, name)
@@ -148,8 +152,14 @@ def parse(body: Any) -> PdEvent:
     if errors:
         raise InvalidEvent(errors)
     return PdEvent(
-        routing_key=routing_key, action=action, dedup_key=dedup_key or None, links=links, images=images,
-        client=client, client_url=client_url, **fields,
+        routing_key=routing_key,
+        action=action,
+        dedup_key=dedup_key or None,
+        links=links,
+        images=images,
+        client=client,
+        client_url=client_url,
+        **fields,
     )
 
 

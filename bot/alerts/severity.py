@@ -7,7 +7,9 @@ from collections.abc import Mapping
 DEFAULT_MAP = {"critical": "sev1", "error": "sev2", "warning": "sev3", "info": "sev4"}
 
 
-def to_sev(severity: str | None, service_map: Mapping[str, str] | None = None, *, default: str = "warning") -> int:
+def to_sev(
+    severity: str | None, service_map: Mapping[str, str] | None = None, *, default: str = "warning"
+) -> int:
     """The incident severity for `severity` under the service's map (the default map fills gaps).
 
     An unknown value (Alertmanager labels are free text) counts as `default`.
@@ -22,6 +24,10 @@ def to_sev(severity: str | None, service_map: Mapping[str, str] | None = None, *
     return min(max(number, 1), 4)
 
 
-def worst_sev(values: list[str], service_map: Mapping[str, str] | None = None, *, default: str = "warning") -> int:
+def worst_sev(
+    values: list[str], service_map: Mapping[str, str] | None = None, *, default: str = "warning"
+) -> int:
     """The most severe incident severity among several alerts of one group (none given: `default`)."""
-    return min((to_sev(v, service_map, default=default) for v in values if v), default=to_sev(default, service_map))
+    return min(
+        (to_sev(v, service_map, default=default) for v in values if v), default=to_sev(default, service_map)
+    )

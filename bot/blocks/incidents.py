@@ -19,8 +19,18 @@ from bot.blocks.text import actions, button, context, escape, link, mention, mrk
 from bot.incidents.commands import ROLE_LABELS, ROLES, TITLE_LIMIT
 from bot.incidents.measures import format_duration
 
-SEVERITY_EMOJI = {1: ":red_circle:", 2: ":large_orange_circle:", 3: ":large_yellow_circle:", 4: ":white_circle:"}
-STATUS_EMOJI = {"investigating": ":mag:", "identified": ":bulb:", "monitoring": ":eyes:", "resolved": ":white_check_mark:"}
+SEVERITY_EMOJI = {
+    1: ":red_circle:",
+    2: ":large_orange_circle:",
+    3: ":large_yellow_circle:",
+    4: ":white_circle:",
+}
+STATUS_EMOJI = {
+    "investigating": ":mag:",
+    "identified": ":bulb:",
+    "monitoring": ":eyes:",
+    "resolved": ":white_check_mark:",
+}
 STATE_LABEL = {"triggered": "not acknowledged yet", "acknowledged": "acknowledged", "resolved": "resolved"}
 TOPIC_LIMIT = 250
 DECLARE_VIEW = "declare_incident"
@@ -79,8 +89,11 @@ def channel_text(view: IncidentView) -> str:
 
 
 def _links(view: IncidentView) -> list[str]:
-    return [link(str(item["href"]), str(item.get("text") or item["href"]))
-            for item in view.links if isinstance(item, dict) and item.get("href")][:5]
+    return [
+        link(str(item["href"]), str(item.get("text") or item["href"]))
+        for item in view.links
+        if isinstance(item, dict) and item.get("href")
+    ][:5]
 
 
 def _fields(*pairs: tuple[str, str]) -> list[dict]:
@@ -104,12 +117,18 @@ def announcement(view: IncidentView) -> tuple[str, list[dict]]:
     text = f"{state} {view.label}"
     blocks: list[dict] = [
         section(f"{mark} *{state} {view.label}*"),
-        {"type": "section", "fields": _fields(
-            ("Status", status_text(view.status)),
-            ("Service", escape(view.service) if view.service else "—"),
-            ("Commander", mention(view.roles.get("commander")) if view.roles.get("commander") else "nobody yet"),
-            ("Channel", channel_text(view)),
-        )},
+        {
+            "type": "section",
+            "fields": _fields(
+                ("Status", status_text(view.status)),
+                ("Service", escape(view.service) if view.service else "—"),
+                (
+                    "Commander",
+                    mention(view.roles.get("commander")) if view.roles.get("commander") else "nobody yet",
+                ),
+                ("Channel", channel_text(view)),
+            ),
+        },
     ]
     if view.last_update and not view.resolved:
         blocks.append(section(f"*Latest update:* {escape(truncate(view.last_update, 1500))}"))
@@ -122,16 +141,22 @@ def announcement(view: IncidentView) -> tuple[str, list[dict]]:
     shown = _links(view)
     if shown:
         blocks.append(context(" · ".join(shown)))
-    blocks.append(context(f"{_who_declared(view)} at {slack_date(view.created_at)} · "
-                          f"{STATE_LABEL.get(view.state, escape(view.state))}"))
+    blocks.append(
+        context(
+            f"{_who_declared(view)} at {slack_date(view.created_at)} · "
+            f"{STATE_LABEL.get(view.state, escape(view.state))}"
+        )
+    )
     return text, blocks
 
 
 def resolution_line(view: IncidentView) -> str:
     who = f" by {actor(view.resolved_by)}" if view.resolved_by else ""
     at = f" at {slack_date(view.resolved_at)}" if view.resolved_at else ""
-    return (f":white_check_mark: Resolved{who}{at}. Time to acknowledge: *{format_duration(view.time_to_acknowledge)}*"
-            f" · time to resolve: *{format_duration(view.time_to_resolve)}*")
+    return (
+        f":white_check_mark: Resolved{who}{at}. Time to acknowledge: *{format_duration(view.time_to_acknowledge)}*"
+        f" · time to resolve: *{format_duration(view.time_to_resolve)}*"
+    )
 
 
 # --- the incident's own channel ------------------------------------------------------------------
@@ -147,12 +172,17 @@ def channel_header(view: IncidentView, deploys: dict | None = None) -> tuple[str
     blocks: list[dict] = [section(f"{SEVERITY_EMOJI.get(view.severity, '')} *Incident {view.label}*".strip())]
     if view.description:
         blocks.append(section(escape(truncate(view.description, 2000))))
-    blocks.append({"type": "section", "fields": _fields(
-        ("Severity", f"SEV{view.severity}"),
-        ("Status", status_text(view.status)),
-        ("Service", escape(view.service) if view.service else "—"),
-        ("State", STATE_LABEL.get(view.state, escape(view.state))),
-    )})
+    blocks.append(
+        {
+            "type": "section",
+            "fields": _fields(
+                ("Severity", f"SEV{view.severity}"),
+                ("Status", status_text(view.status)),
+                ("Service", escape(view.service) if view.service else "—"),
+                ("State", STATE_LABEL.get(view.state, escape(view.state))),
+            ),
+        }
+    )
     blocks.append(section("*Roles*\n" + roles_text(view.roles)))
     if view.resolved:
         blocks.append(section(resolution_line(view)))
@@ -167,11 +197,13 @@ def channel_header(view: IncidentView, deploys: dict | None = None) -> tuple[str
         if view.state == "triggered":
             buttons.insert(0, button("Acknowledge", ACKNOWLEDGE, value, style="primary"))
         blocks.append(actions(*buttons, block_id=f"incident-{view.id}"))
-    blocks.append(context(
-        f"{_who_declared(view)} at {slack_date(view.created_at)}. Post updates with "
-        "`/incident status TEXT`, bring people in with `/incident page @user|service:NAME`, "
-        "mark messages with :pushpin: to add them to the timeline."
-    ))
+    blocks.append(
+        context(
+            f"{_who_declared(view)} at {slack_date(view.created_at)}. Post updates with "
+            "`/incident status TEXT`, bring people in with `/incident page @user|service:NAME`, "
+            "mark messages with :pushpin: to add them to the timeline."
+        )
+    )
     return text, blocks
 
 
@@ -191,12 +223,17 @@ def _plain(text: str) -> str:
     return " ".join(text.replace("<", "").replace(">", "").replace("&", "and").split())
 
 
-def status_update(view: IncidentView, status: str, previous: str, text: str, by: str | None) -> tuple[str, list[dict]]:
+def status_update(
+    view: IncidentView, status: str, previous: str, text: str, by: str | None
+) -> tuple[str, list[dict]]:
     changed = status != previous
     head = f"{status_text(status)}" + (f" (was {escape(previous)})" if changed else "")
     body = escape(truncate(text, 2500)) if text else "_no details_"
     line = f"*Status update on incident {view.label}* · {head}\n{body}"
-    return f"Status update on incident {view.label}: {escape(status)}", [section(line), context(f"by {actor(by)}")]
+    return f"Status update on incident {view.label}: {escape(status)}", [
+        section(line),
+        context(f"by {actor(by)}"),
+    ]
 
 
 def resolved_post(view: IncidentView, involved: list[tuple[str, list[str]]]) -> tuple[str, list[dict]]:
@@ -209,8 +246,10 @@ def resolved_post(view: IncidentView, involved: list[tuple[str, list[str]]]) -> 
         blocks.append(section(truncate("*Who was involved*\n" + "\n".join(lines), 2900)))
     if view.channel_id:
         blocks.append(context("This channel is archived in 7 days; `/incident reopen` keeps it open."))
-    text = (f"Incident {view.label} is resolved. Time to acknowledge {format_duration(view.time_to_acknowledge)}, "
-            f"time to resolve {format_duration(view.time_to_resolve)}.")
+    text = (
+        f"Incident {view.label} is resolved. Time to acknowledge {format_duration(view.time_to_acknowledge)}, "
+        f"time to resolve {format_duration(view.time_to_resolve)}."
+    )
     return text, blocks
 
 
@@ -220,8 +259,10 @@ def reopened_post(view: IncidentView, by: str | None) -> str:
 
 def status_reminder(view: IncidentView, interval: timedelta) -> str:
     where = f" in <#{view.channel_id}>" if view.channel_id else ""
-    return (f":alarm_clock: Incident {view.label} has had no status update for {format_duration(interval)}. "
-            f"Post one{where} with `/incident status identified|monitoring: what we know`.")
+    return (
+        f":alarm_clock: Incident {view.label} has had no status update for {format_duration(interval)}. "
+        f"Post one{where} with `/incident status identified|monitoring: what we know`."
+    )
 
 
 def archive_notice(view: IncidentView) -> str:
@@ -239,9 +280,11 @@ def incident_list(views: list[IncidentView], now: datetime) -> tuple[str, list[d
         commander = mention(view.roles["commander"]) if view.roles.get("commander") else "no commander"
         where = f" · <#{view.channel_id}>" if view.channel_id else ""
         service = escape(view.service) if view.service else "no service"
-        lines.append(f"{SEVERITY_EMOJI.get(view.severity, '')} *{view.label}*\n"
-                     f"      {format_duration(now - view.created_at)} old · {commander} · {service} · "
-                     f"{escape(view.status)}{where}")
+        lines.append(
+            f"{SEVERITY_EMOJI.get(view.severity, '')} *{view.label}*\n"
+            f"      {format_duration(now - view.created_at)} old · {commander} · {service} · "
+            f"{escape(view.status)}{where}"
+        )
     blocks = [section(f"*Open incidents ({len(views)})*")]
     chunk: list[str] = []
     for line in lines:
@@ -260,40 +303,86 @@ def _option(text: str, value: str) -> dict:
     return {"text": plain(truncate(text, 75)), "value": value}
 
 
-def declare_modal(services: list[tuple[str, str]], *, title: str = "", severity: int = 3,
-                  service: str | None = None, description: str = "", metadata: dict | None = None) -> dict:
+def declare_modal(
+    services: list[tuple[str, str]],
+    *,
+    title: str = "",
+    severity: int = 3,
+    service: str | None = None,
+    description: str = "",
+    metadata: dict | None = None,
+) -> dict:
     """The form behind `/incident declare` and the *Declare incident* message shortcut.
     `services` are (id, name) pairs; prefilled values come from the command or the message."""
-    sev_options = [_option(f"SEV{n}" + {1: " · critical", 2: " · major", 3: " · minor", 4: " · no paging"}[n],
-                           str(n)) for n in range(1, 5)]
-    title_input: dict[str, Any] = {"type": "plain_text_input", "action_id": "value",
-                                   "placeholder": plain("What is broken, in a few words")}
+    sev_options = [
+        _option(f"SEV{n}" + {1: " · critical", 2: " · major", 3: " · minor", 4: " · no paging"}[n], str(n))
+        for n in range(1, 5)
+    ]
+    title_input: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": "value",
+        "placeholder": plain("What is broken, in a few words"),
+    }
     if title:
         title_input["initial_value"] = truncate(title, 3000)
     blocks: list[dict] = [
-        {"type": "input", "block_id": "title", "label": plain(f"Title (up to {TITLE_LIMIT} characters)"),
-         "element": title_input},
-        {"type": "input", "block_id": "severity", "label": plain("Severity"),
-         "element": {"type": "static_select", "action_id": "value", "options": sev_options,
-                     "initial_option": sev_options[min(max(severity, 1), 4) - 1]}},
+        {
+            "type": "input",
+            "block_id": "title",
+            "label": plain(f"Title (up to {TITLE_LIMIT} characters)"),
+            "element": title_input,
+        },
+        {
+            "type": "input",
+            "block_id": "severity",
+            "label": plain("Severity"),
+            "element": {
+                "type": "static_select",
+                "action_id": "value",
+                "options": sev_options,
+                "initial_option": sev_options[min(max(severity, 1), 4) - 1],
+            },
+        },
     ]
     if services:
         options = [_option(name, ident) for ident, name in services][:100]
-        element: dict[str, Any] = {"type": "static_select", "action_id": "value", "options": options,
-                                   "placeholder": plain("Which service is affected?")}
+        element: dict[str, Any] = {
+            "type": "static_select",
+            "action_id": "value",
+            "options": options,
+            "placeholder": plain("Which service is affected?"),
+        }
         chosen = next((o for o in options if o["value"] == service), None)
         if chosen:
             element["initial_option"] = chosen
-        blocks.append({"type": "input", "block_id": "service", "optional": True, "label": plain("Service"),
-                       "element": element})
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": "service",
+                "optional": True,
+                "label": plain("Service"),
+                "element": element,
+            }
+        )
     description_input: dict[str, Any] = {"type": "plain_text_input", "action_id": "value", "multiline": True}
     if description:
         description_input["initial_value"] = truncate(description, 3000)
-    blocks.append({"type": "input", "block_id": "description", "optional": True, "label": plain("Description"),
-                   "element": description_input})
+    blocks.append(
+        {
+            "type": "input",
+            "block_id": "description",
+            "optional": True,
+            "label": plain("Description"),
+            "element": description_input,
+        }
+    )
     return {
-        "type": "modal", "callback_id": DECLARE_VIEW, "title": plain("Declare an incident"),
-        "submit": plain("Declare"), "close": plain("Cancel"), "blocks": blocks,
+        "type": "modal",
+        "callback_id": DECLARE_VIEW,
+        "title": plain("Declare an incident"),
+        "submit": plain("Declare"),
+        "close": plain("Cancel"),
+        "blocks": blocks,
         "private_metadata": json.dumps(metadata or {})[:3000],
     }
 
@@ -304,4 +393,3 @@ def declared_reply(view: IncidentView) -> str:
     else:
         where = " Its channel is on its way." if view.channel_pending else ""
     return f":rotating_light: You declared incident {view.label}.{where}"
-

@@ -55,7 +55,9 @@ def overview(reports: Sequence[Any], tz: str) -> tuple[str, list[dict]]:
         if r.current is None:
             line = f"*{escape(r.schedule_id)}*: _nobody is on call_"
         else:
-            line = f"*{escape(r.schedule_id)}*: {who(r.current.person)} until {format_local(r.current.end, tz)}"
+            line = (
+                f"*{escape(r.schedule_id)}*: {who(r.current.person)} until {format_local(r.current.end, tz)}"
+            )
         shadow = _shadows(r.shadows)
         lines.append(f"{line} · {shadow}" if shadow else line)
     text = "On call now:\n" + "\n".join(lines)
@@ -79,12 +81,16 @@ def schedule_detail(report: Any, tz: str) -> tuple[str, list[dict]]:
         blocks.append(section(f"*Next shifts*\n{rows}"))
     else:
         blocks.append(section("_No further shifts in the next 90 days._"))
-    blocks.append(context(f"Times in {escape(tz)} · Calendar: {link(report.calendar_url, report.calendar_url)}"))
+    blocks.append(
+        context(f"Times in {escape(tz)} · Calendar: {link(report.calendar_url, report.calendar_url)}")
+    )
     text = f"{name} — {now_line}"
     return text, blocks
 
 
-def my_shifts(items: Sequence[tuple[str, Any]], tz: str, *, schedule: str | None = None) -> tuple[str, list[dict]]:
+def my_shifts(
+    items: Sequence[tuple[str, Any]], tz: str, *, schedule: str | None = None
+) -> tuple[str, list[dict]]:
     """`/oncall next`: the caller's own next shifts."""
     where = f" in *{escape(schedule)}*" if schedule else ""
     if not items:
@@ -95,48 +101,70 @@ def my_shifts(items: Sequence[tuple[str, Any]], tz: str, *, schedule: str | None
     return text, [section(text), context(f"Times in {escape(tz)}.")]
 
 
-def override_done(schedule_id: str, person: PersonLike, replaced: PersonLike | None,
-                  start: datetime, end: datetime, tz: str) -> tuple[str, list[dict]]:
+def override_done(
+    schedule_id: str, person: PersonLike, replaced: PersonLike | None, start: datetime, end: datetime, tz: str
+) -> tuple[str, list[dict]]:
     """The confirmation for whoever made the override."""
     instead = f" instead of {who(replaced)}" if replaced is not None else ""
     text = f"{who(person)} is on call for *{escape(schedule_id)}*{instead}, {_span(start, end, tz)}."
     return text, [section(f":white_check_mark: {text}")]
 
 
-def override_notice(schedule_id: str, by_slack: str, start: datetime, end: datetime, tz: str) -> tuple[str, list[dict]]:
+def override_notice(
+    schedule_id: str, by_slack: str, start: datetime, end: datetime, tz: str
+) -> tuple[str, list[dict]]:
     """A DM to the person put on call by someone else."""
-    text = (f"<@{by_slack}> put you on call for *{escape(schedule_id)}*, {_span(start, end, tz)}. "
-            "`/oncall next` shows your shifts.")
+    text = (
+        f"<@{by_slack}> put you on call for *{escape(schedule_id)}*, {_span(start, end, tz)}. "
+        "`/oncall next` shows your shifts."
+    )
     return text, [section(text)]
 
 
-def cover_request(request_id: int, schedule_id: str, requested_by: str, start: datetime, end: datetime,
-                  tz: str, *, taken_by: str | None = None) -> tuple[str, list[dict]]:
+def cover_request(
+    request_id: int,
+    schedule_id: str,
+    requested_by: str,
+    start: datetime,
+    end: datetime,
+    tz: str,
+    *,
+    taken_by: str | None = None,
+) -> tuple[str, list[dict]]:
     """The ask in the team's channel; with `taken_by`, the same message without a working button."""
-    ask = (f"<@{requested_by}> asks someone to cover *{escape(schedule_id)}* "
-           f"from {slack_date(start, tz)} to {slack_date(end, tz)}.")
+    ask = (
+        f"<@{requested_by}> asks someone to cover *{escape(schedule_id)}* "
+        f"from {slack_date(start, tz)} to {slack_date(end, tz)}."
+    )
     if taken_by is not None:
         done = f":white_check_mark: Taken by <@{taken_by}>."
         return f"{ask} Taken by <@{taken_by}>.", [section(ask), context(done)]
     blocks = [
         section(ask),
-        actions(button("Take", TAKE_ACTION, str(request_id), style="primary"), block_id=f"cover_{request_id}"),
+        actions(
+            button("Take", TAKE_ACTION, str(request_id), style="primary"), block_id=f"cover_{request_id}"
+        ),
         context("The first person to press *Take* is put on call for that time."),
     ]
     return ask, blocks
 
 
-def cover_asked(channel: str, schedule_id: str, start: datetime, end: datetime, tz: str) -> tuple[str, list[dict]]:
+def cover_asked(
+    channel: str, schedule_id: str, start: datetime, end: datetime, tz: str
+) -> tuple[str, list[dict]]:
     """The answer to whoever asked for cover."""
     text = f"Asked in <#{channel}> for someone to cover *{escape(schedule_id)}*, {_span(start, end, tz)}."
     return text, [section(text)]
 
 
-def cover_taken(schedule_id: str, taker: str, requested_by: str, start: datetime, end: datetime,
-                tz: str) -> tuple[str, list[dict]]:
+def cover_taken(
+    schedule_id: str, taker: str, requested_by: str, start: datetime, end: datetime, tz: str
+) -> tuple[str, list[dict]]:
     """Told to everyone in the channel when a cover request is taken."""
-    text = (f"<@{taker}> took the *{escape(schedule_id)}* shift asked for by <@{requested_by}>, "
-            f"{slack_date(start, tz)} to {slack_date(end, tz)}.")
+    text = (
+        f"<@{taker}> took the *{escape(schedule_id)}* shift asked for by <@{requested_by}>, "
+        f"{slack_date(start, tz)} to {slack_date(end, tz)}."
+    )
     return text, [section(f":handshake: {text}")]
 
 
@@ -144,8 +172,15 @@ def already_taken(taker: str | None) -> str:
     return f"This shift was already taken by <@{taker}>." if taker else "This shift was already taken."
 
 
-def handoff(schedule_id: str, off: PersonLike | None, on: PersonLike | None, until: datetime | None,
-            shadows: Sequence[PersonLike], incidents: Sequence[Any], tz: str) -> tuple[str, list[dict]]:
+def handoff(
+    schedule_id: str,
+    off: PersonLike | None,
+    on: PersonLike | None,
+    until: datetime | None,
+    shadows: Sequence[PersonLike],
+    incidents: Sequence[Any],
+    tz: str,
+) -> tuple[str, list[dict]]:
     """The handoff in the team's channel: who goes off, who comes on, shadows, open incidents."""
     name = escape(schedule_id)
     ends = f" until {slack_date(until, tz)}" if until is not None and on is not None else ""
@@ -166,6 +201,8 @@ def handoff(schedule_id: str, off: PersonLike | None, on: PersonLike | None, unt
 def heads_up(schedule_id: str, start: datetime, end: datetime | None, tz: str) -> tuple[str, list[dict]]:
     """The DM to the incoming person an hour before their shift."""
     until = f" until {format_local(end, tz)}" if end is not None else ""
-    text = (f"Heads-up: your on-call shift for *{escape(schedule_id)}* starts {format_local(start, tz)}"
-            f"{until}. `/oncall cover {escape(schedule_id)}` asks the team to take it.")
+    text = (
+        f"Heads-up: your on-call shift for *{escape(schedule_id)}* starts {format_local(start, tz)}"
+        f"{until}. `/oncall cover {escape(schedule_id)}` asks the team to take it."
+    )
     return text, [section(f":pager: {text}")]

@@ -69,14 +69,28 @@ def page_blocks(view: PageView) -> list[dict]:
     blocks: list[dict] = [section("\n".join(lines))]
     if view.description:
         blocks.append(section(escape(truncate(view.description, 1500))))
-    shown = [link(str(item["href"]), str(item.get("text") or item["href"])) for item in view.links if item.get("href")]
+    shown = [
+        link(str(item["href"]), str(item.get("text") or item["href"]))
+        for item in view.links
+        if item.get("href")
+    ]
     if shown:
         blocks.append(context(" · ".join(shown[:5])))
     if view.state == "resolved":
-        blocks.append(context(f":white_check_mark: Resolved by {actor(view.by)}" + (f" at {when(view.at)}" if view.at else "")))
+        blocks.append(
+            context(
+                f":white_check_mark: Resolved by {actor(view.by)}"
+                + (f" at {when(view.at)}" if view.at else "")
+            )
+        )
         return blocks
     if view.state == "acknowledged":
-        blocks.append(context(f":ballot_box_with_check: Acknowledged by {actor(view.by)}" + (f" at {when(view.at)}" if view.at else "")))
+        blocks.append(
+            context(
+                f":ballot_box_with_check: Acknowledged by {actor(view.by)}"
+                + (f" at {when(view.at)}" if view.at else "")
+            )
+        )
     if view.shadowing:
         blocks.append(context("Shadows follow along: the primary acknowledges."))
         return blocks
@@ -89,7 +103,12 @@ def page_blocks(view: PageView) -> list[dict]:
 
 
 def paged_line(
-    incident_id: int, title: str, severity: int, responders: list[str], shadows: list[str], reason: str,
+    incident_id: int,
+    title: str,
+    severity: int,
+    responders: list[str],
+    shadows: list[str],
+    reason: str,
     problems: list[str],
 ) -> str:
     """The line in the incident's channel naming who was paged and why."""

@@ -36,8 +36,14 @@ def describe(event: Event) -> str:
     if kind == "opened":
         sev = f"SEV{data['severity']}" if data.get("severity") else "an incident"
         source = data.get("source")
-        via = f"declared by {who}" if source == "slack" else f"opened by {escape(source or event.actor or 'the bot')}"
-        return f":rotating_light: {sev} {via}" + (f" for *{escape(data['service'])}*" if data.get("service") else "")
+        via = (
+            f"declared by {who}"
+            if source == "slack"
+            else f"opened by {escape(source or event.actor or 'the bot')}"
+        )
+        return f":rotating_light: {sev} {via}" + (
+            f" for *{escape(data['service'])}*" if data.get("service") else ""
+        )
     if kind == "paged":
         target = mention(data.get("slack")) if data.get("slack") else "someone"
         extra = " (FYI, shadowing)" if data.get("shadow") else ""
@@ -60,7 +66,11 @@ def describe(event: Event) -> str:
         return f":level_slider: Severity SEV{data.get('from')} → SEV{data.get('to')} by {who}"
     if kind == "status_update":
         status = escape(data.get("status") or "")
-        changed = f" (was {escape(data.get('previous'))})" if data.get("previous") not in (None, data.get("status")) else ""
+        changed = (
+            f" (was {escape(data.get('previous'))})"
+            if data.get("previous") not in (None, data.get("status"))
+            else ""
+        )
         text = f": {_quote(data.get('text'))}" if data.get("text") else ""
         return f":speech_balloon: Status *{status}*{changed} by {who}{text}"
     if kind == "role_assigned":

@@ -37,8 +37,12 @@ def desired_state(config: Config, slack_ids: dict[str, str]) -> Declared:
     admins = set(config.admins)
     for p in config.people:
         state["person"][p.id] = dict(
-            slack_user_id=p.slack or slack_ids.get(p.id), email=p.email, name=p.name, role=p.role,
-            timezone=p.timezone or config.timezone, is_admin=p.id in admins,
+            slack_user_id=p.slack or slack_ids.get(p.id),
+            email=p.email,
+            name=p.name,
+            role=p.role,
+            timezone=p.timezone or config.timezone,
+            is_admin=p.id in admins,
         )
     for t in config.teams:
         state["team"][t.id] = dict(
@@ -48,37 +52,57 @@ def desired_state(config: Config, slack_ids: dict[str, str]) -> Declared:
         state["escalation_policy"][pol.id] = dict(
             repeat=pol.repeat,
             levels=[
-                dict(targets=[f"{t.kind}:{t.id}" for t in lv.targets], timeout_seconds=int(lv.timeout.total_seconds()))
+                dict(
+                    targets=[f"{t.kind}:{t.id}" for t in lv.targets],
+                    timeout_seconds=int(lv.timeout.total_seconds()),
+                )
                 for lv in pol.levels
             ],
         )
     for s in config.schedules:
         state["schedule"][s.id] = dict(
-            team_id=s.team, timezone=s.timezone or config.timezone, channel=s.channel,
+            team_id=s.team,
+            timezone=s.timezone or config.timezone,
+            channel=s.channel,
             layers=[
                 dict(
-                    name=ly.name, rotation=ly.rotation,
+                    name=ly.name,
+                    rotation=ly.rotation,
                     shift_seconds=int(ly.shift.total_seconds()) if ly.shift else None,
-                    start_local=ly.start.strftime("%Y-%m-%dT%H:%M"), members=list(ly.members),
+                    start_local=ly.start.strftime("%Y-%m-%dT%H:%M"),
+                    members=list(ly.members),
                     restrictions=[
-                        {"days": sorted(r.weekdays), "from": r.from_.strftime("%H:%M"), "to": r.to.strftime("%H:%M")}
+                        {
+                            "days": sorted(r.weekdays),
+                            "from": r.from_.strftime("%H:%M"),
+                            "to": r.to.strftime("%H:%M"),
+                        }
                         for r in ly.restrictions
                     ],
                 )
                 for ly in s.layers
             ],
             shadows=sorted(
-                ({"person": sh.person, "until": sh.until.isoformat() if sh.until else None} for sh in s.shadows),
+                (
+                    {"person": sh.person, "until": sh.until.isoformat() if sh.until else None}
+                    for sh in s.shadows
+                ),
                 key=lambda d: d["person"],
             ),
         )
     for sv in config.services:
         state["service"][sv.id] = dict(
-            name=sv.name, team_id=sv.team, escalation_policy_id=sv.escalation_policy,
-            deploy_channel=sv.channels.deploys, incident_channel=sv.channels.incidents,
-            severity_map=dict(sv.severity_map), incident_channel_min_severity=_severity(sv.incident_channel_min_severity),
-            auto_freeze_on_sev1=sv.auto_freeze_on_sev1, deploy_workflows=list(sv.deploy_workflows or []),
-            integration_keys=sorted(sv.integration_keys), github_repos=sorted(r.lower() for r in sv.github_repos),
+            name=sv.name,
+            team_id=sv.team,
+            escalation_policy_id=sv.escalation_policy,
+            deploy_channel=sv.channels.deploys,
+            incident_channel=sv.channels.incidents,
+            severity_map=dict(sv.severity_map),
+            incident_channel_min_severity=_severity(sv.incident_channel_min_severity),
+            auto_freeze_on_sev1=sv.auto_freeze_on_sev1,
+            deploy_workflows=list(sv.deploy_workflows or []),
+            integration_keys=sorted(sv.integration_keys),
+            github_repos=sorted(r.lower() for r in sv.github_repos),
         )
     return state
 

@@ -21,7 +21,9 @@ log = logging.getLogger("opsbridge.config")
 def add_commands(sub: argparse._SubParsersAction) -> None:
     apply = sub.add_parser("apply", help="load the configuration file into the database and print the plan")
     apply.add_argument("file", nargs="?", help="the configuration file (default: OPSBRIDGE_CONFIG)")
-    apply.add_argument("--dry-run", action="store_true", help="only print what would be added, changed, removed")
+    apply.add_argument(
+        "--dry-run", action="store_true", help="only print what would be added, changed, removed"
+    )
     apply.set_defaults(func=cmd_apply)
 
 
@@ -77,8 +79,10 @@ def apply_at_start(settings: Settings) -> int:
         config = load_config(path)
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
-        print(f"opsbridge: refusing to start: {len(exc.errors)} error(s) in {path} (OPSBRIDGE_CONFIG)",
-              file=sys.stderr)
+        print(
+            f"opsbridge: refusing to start: {len(exc.errors)} error(s) in {path} (OPSBRIDGE_CONFIG)",
+            file=sys.stderr,
+        )
         return 2
     plan = asyncio.run(_apply(settings, config, dry_run=False))
     for line in plan.render(dry_run=False).splitlines():

@@ -87,6 +87,7 @@ DEFAULT_SEVERITY_MAP: dict[str, str] = {
     "info": "sev4",
 }
 
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -269,7 +270,9 @@ class ServiceConfig(_Model):
     channels: ServiceChannelsConfig = Field(default_factory=ServiceChannelsConfig)
     integration_keys: list[IntegrationKey] = Field(default_factory=list)
     github_repos: list[GithubRepo] = Field(default_factory=list)
-    deploy_workflows: list[str] | None = None  # workflow runs that are deploys; none listed: workflow_run is ignored
+    deploy_workflows: list[str] | None = (
+        None  # workflow runs that are deploys; none listed: workflow_run is ignored
+    )
     severity_map: dict[str, Severity] = Field(default_factory=lambda: dict(DEFAULT_SEVERITY_MAP))
     incident_channel_min_severity: Severity = "sev2"
     auto_freeze_on_sev1: bool = True

@@ -51,7 +51,9 @@ async def apply_loaded(
     resolver = email_resolver(gateway) if gateway is not None else None
     plan = await apply_config(db, config, dry_run=dry_run, resolve_email=resolver)
     if gateway is None and plan.warnings and any(not p.slack and p.email for p in config.people):
-        plan.warnings.append("SLACK_BOT_TOKEN is not set, so people given by email were not looked up in Slack")
+        plan.warnings.append(
+            "SLACK_BOT_TOKEN is not set, so people given by email were not looked up in Slack"
+        )
     return plan
 
 

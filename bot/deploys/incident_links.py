@@ -19,8 +19,9 @@ SEVERITY_EVENTS = {"opened", "severity_changed", "reopened"}
 
 
 @observe
-async def follow_incident(session: AsyncSession, incident: Incident, events: list[IncidentEvent],
-                          now: datetime) -> None:
+async def follow_incident(
+    session: AsyncSession, incident: Incident, events: list[IncidentEvent], now: datetime
+) -> None:
     kinds = {event.kind for event in events}
     if "opened" in kinds:
         await mark_suspected_change_failures(session, incident, now)

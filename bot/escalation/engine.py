@@ -39,8 +39,12 @@ def due_work(ctx) -> Callable[[datetime], Awaitable[datetime | None]]:
                 continue
             if outcome.changed:
                 lifecycle.tally(ctx.metrics, outcome)
-                log.info("incident #%s escalated to level %s (loop %s)", incident_id, outcome.incident.esc_level,
-                         outcome.incident.esc_loop)
+                log.info(
+                    "incident #%s escalated to level %s (loop %s)",
+                    incident_id,
+                    outcome.incident.esc_level,
+                    outcome.incident.esc_loop,
+                )
         if len(ids) == BATCH:
             return now  # more are due: another pass right away
         async with ctx.db.sessions() as session:

@@ -23,7 +23,9 @@ from storage.models import Incident, IncidentEvent
 def answer_line(incident: Incident, event: IncidentEvent) -> str | None:
     label = incident_label(incident.id, incident.severity, incident.title)
     if event.kind == "acknowledged":
-        return f":ballot_box_with_check: {actor(event.actor)} acknowledged incident {label}: escalation stopped."
+        return (
+            f":ballot_box_with_check: {actor(event.actor)} acknowledged incident {label}: escalation stopped."
+        )
     if event.kind == "resolved":
         summary = (event.data or {}).get("summary")
         tail = f" Summary: {escape(truncate(summary, 500))}" if summary else ""
@@ -32,8 +34,9 @@ def answer_line(incident: Incident, event: IncidentEvent) -> str | None:
 
 
 @observe
-async def announce_answers(session: AsyncSession, incident: Incident, events: list[IncidentEvent],
-                           now: datetime) -> None:
+async def announce_answers(
+    session: AsyncSession, incident: Incident, events: list[IncidentEvent], now: datetime
+) -> None:
     lines = [(event, answer_line(incident, event)) for event in events]
     lines = [(event, line) for event, line in lines if line]
     if not lines:
@@ -42,5 +45,10 @@ async def announce_answers(session: AsyncSession, incident: Incident, events: li
     if not channel:
         return
     for event, line in lines:
-        await outbox.post(session, channel=channel, text=line, now=now,
-                          dedup_key=f"paging:{incident.id}:{event.kind}:{event.id}")
+        await outbox.post(
+            session,
+            channel=channel,
+            text=line,
+            now=now,
+            dedup_key=f"paging:{incident.id}:{event.kind}:{event.id}",
+        )

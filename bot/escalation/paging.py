@@ -76,8 +76,15 @@ async def page(
     ("level 2 of escalation policy *payments*", "paged by <@U…>"): never put typed text in it."""
     rows = [
         Page(
-            incident_id=incident.id, slack_user_id=r.slack_user_id, person_id=r.person_id, level=level, loop=loop,
-            reason=truncate(reason, 200), is_shadow=r.is_shadow, shadowing=r.shadowing, at=now,
+            incident_id=incident.id,
+            slack_user_id=r.slack_user_id,
+            person_id=r.person_id,
+            level=level,
+            loop=loop,
+            reason=truncate(reason, 200),
+            is_shadow=r.is_shadow,
+            shadowing=r.shadowing,
+            at=now,
         )
         for r in resolution.recipients
     ]
@@ -88,29 +95,56 @@ async def page(
         view = view_of(incident, row, service)
         key = f"page:{row.id}"
         await outbox.post(
-            session, channel=row.slack_user_id, text=page_text(view), blocks=page_blocks(view), now=now,
-            key=key, dedup_key=key,
+            session,
+            channel=row.slack_user_id,
+            text=page_text(view),
+            blocks=page_blocks(view),
+            now=now,
+            key=key,
+            dedup_key=key,
         )
     channel = await notice_channel(session, incident)
     if channel:
         responders = [r.slack_user_id for r in rows if not r.is_shadow]
         shadows = [r.slack_user_id for r in rows if r.is_shadow]
-        text = paged_line(incident.id, incident.title, incident.severity, responders, shadows, reason,
-                          resolution.problems)
+        text = paged_line(
+            incident.id, incident.title, incident.severity, responders, shadows, reason, resolution.problems
+        )
         await outbox.post(session, channel=channel, text=text, now=now)
     events = [
         IncidentEvent(
-            incident_id=incident.id, at=now, kind="paged", actor=by,
-            data={"page_id": row.id, "slack": row.slack_user_id, "person": row.person_id, "level": level,
-                  "loop": loop, "reason": row.reason, "shadow": row.is_shadow, "via": r.via},
+            incident_id=incident.id,
+            at=now,
+            kind="paged",
+            actor=by,
+            data={
+                "page_id": row.id,
+                "slack": row.slack_user_id,
+                "person": row.person_id,
+                "level": level,
+                "loop": loop,
+                "reason": row.reason,
+                "shadow": row.is_shadow,
+                "via": r.via,
+            },
         )
         for row, r in zip(rows, resolution.recipients, strict=True)
     ]
     if not rows:
-        events.append(IncidentEvent(
-            incident_id=incident.id, at=now, kind="page_failed", actor=by,
-            data={"level": level, "loop": loop, "reason": truncate(reason, 200), "problems": resolution.problems},
-        ))
+        events.append(
+            IncidentEvent(
+                incident_id=incident.id,
+                at=now,
+                kind="page_failed",
+                actor=by,
+                data={
+                    "level": level,
+                    "loop": loop,
+                    "reason": truncate(reason, 200),
+                    "problems": resolution.problems,
+                },
+            )
+        )
     session.add_all(events)
     await session.flush()
     return rows, events
@@ -125,8 +159,12 @@ async def refresh_pages(session: AsyncSession, incident: Incident, now: datetime
     for row in rows:
         view = view_of(incident, row, service)
         await outbox.upsert(
-            session, key=f"page:{row.id}", channel=row.slack_user_id, text=page_text(view),
-            blocks=page_blocks(view), now=now,
+            session,
+            key=f"page:{row.id}",
+            channel=row.slack_user_id,
+            text=page_text(view),
+            blocks=page_blocks(view),
+            now=now,
         )
 
 
@@ -136,5 +174,10 @@ async def nobody_answered(session: AsyncSession, incident: Incident, policy: Pol
     if not channel:
         return
     text = nobody_answered_text(incident.id, incident.title, incident.severity, policy.id, policy.repeat + 1)
-    await outbox.post(session, channel=channel, text=text, now=now,
-                      dedup_key=f"incident:{incident.id}:nobody-answered:{incident.esc_loop}")
+    await outbox.post(
+        session,
+        channel=channel,
+        text=text,
+        now=now,
+        dedup_key=f"incident:{incident.id}:nobody-answered:{incident.esc_loop}",
+    )

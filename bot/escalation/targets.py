@@ -85,10 +85,16 @@ def _add_on_call(out: Resolution, primary: Person, shadows: list[Person], via: s
     _add_person(out, primary, via)
     for shadow in shadows:
         if shadow.slack_user_id:
-            out.add(Recipient(shadow.slack_user_id, shadow.id, via, is_shadow=True, shadowing=primary.slack_user_id))
+            out.add(
+                Recipient(
+                    shadow.slack_user_id, shadow.id, via, is_shadow=True, shadowing=primary.slack_user_id
+                )
+            )
 
 
-async def _on_call(session: AsyncSession, schedule_id: str, at: datetime) -> tuple[Person | None, list[Person]]:
+async def _on_call(
+    session: AsyncSession, schedule_id: str, at: datetime
+) -> tuple[Person | None, list[Person]]:
     answer = await on_call_now(session, schedule_id, at)
     if answer is None or answer.person is None:
         return None, []
@@ -97,7 +103,9 @@ async def _on_call(session: AsyncSession, schedule_id: str, at: datetime) -> tup
     return primary, shadows
 
 
-async def _add_schedule(session: AsyncSession, out: Resolution, schedule_id: str, at: datetime, via: str) -> None:
+async def _add_schedule(
+    session: AsyncSession, out: Resolution, schedule_id: str, at: datetime, via: str
+) -> None:
     if schedule_id not in await store.schedule_ids(session):
         out.problems.append(f"`{via}`: no such schedule")
         return
@@ -126,7 +134,9 @@ async def _add_team(
         _add_person(out, person, via)
 
 
-async def _team_on_call(session: AsyncSession, team_id: str, at: datetime) -> list[tuple[Person, list[Person]]]:
+async def _team_on_call(
+    session: AsyncSession, team_id: str, at: datetime
+) -> list[tuple[Person, list[Person]]]:
     found = []
     for schedule_id in await store.team_schedules(session, team_id):
         primary, shadows = await _on_call(session, schedule_id, at)
@@ -135,7 +145,9 @@ async def _team_on_call(session: AsyncSession, team_id: str, at: datetime) -> li
     return found
 
 
-async def _add_service(session: AsyncSession, out: Resolution, service_id: str, at: datetime, via: str) -> None:
+async def _add_service(
+    session: AsyncSession, out: Resolution, service_id: str, at: datetime, via: str
+) -> None:
     service = await store.service(session, service_id)
     if service is None:
         out.problems.append(f"`{via}`: no such service")

@@ -57,7 +57,7 @@ def channel_name(incident_id: int, title: str, suffix: str = "") -> str:
     head = f"{PREFIX}-{incident_id}"
     tail = f"-{suffix}" if suffix else ""
     room = NAME_LIMIT - len(head) - len(tail) - 1
-    body = slug(title)[:max(room, 0)].strip("-")
+    body = slug(title)[: max(room, 0)].strip("-")
     return f"{head}-{body}{tail}" if body else f"{head}{tail}"
 
 
@@ -135,20 +135,39 @@ async def create(ctx, incident_id: int) -> str | None:
             await chstore.drop_channel_request(session, incident_id)
             fresh = await store.get(session, incident_id)
             if fresh is not None:
-                await lifecycle.record_event(session, fresh, "channel_failed", actor=lifecycle.SYSTEM, now=now,
-                                             data={"error": str(refused)})
+                await lifecycle.record_event(
+                    session,
+                    fresh,
+                    "channel_failed",
+                    actor=lifecycle.SYSTEM,
+                    now=now,
+                    data={"error": str(refused)},
+                )
         ctx.committed()
         return None
     except (SlackApiError, TimeoutError, aiohttp.ClientError, OSError) as exc:
-        error = str(getattr(exc, "response", {}).get("error", "") or exc) if isinstance(exc, SlackApiError) else repr(exc)
+        error = (
+            str(getattr(exc, "response", {}).get("error", "") or exc)
+            if isinstance(exc, SlackApiError)
+            else repr(exc)
+        )
         async with ctx.db.transaction() as session:
             if claimed.attempts >= MAX_ATTEMPTS:
-                log.error("incident #%s: giving up on its channel after %s attempts: %s", incident_id,
-                          claimed.attempts, error)
+                log.error(
+                    "incident #%s: giving up on its channel after %s attempts: %s",
+                    incident_id,
+                    claimed.attempts,
+                    error,
+                )
                 await chstore.drop_channel_request(session, incident_id)
             else:
-                delay = timedelta(seconds=min(2 ** claimed.attempts, 120))
-                log.warning("incident #%s: creating its channel failed (%s): retrying in %s", incident_id, error, delay)
+                delay = timedelta(seconds=min(2**claimed.attempts, 120))
+                log.warning(
+                    "incident #%s: creating its channel failed (%s): retrying in %s",
+                    incident_id,
+                    error,
+                    delay,
+                )
                 await chstore.retry_channel_request(session, incident_id, now + delay, error)
         ctx.committed()
         return None
@@ -158,8 +177,14 @@ async def create(ctx, incident_id: int) -> str | None:
             log.error("incident #%s already had a channel; %s is left unused", incident_id, channel["id"])
             return None
         fresh = await store.get(session, incident_id)
-        await lifecycle.record_event(session, fresh, "channel_created", actor=lifecycle.SYSTEM, now=ctx.clock.now(),
-                                     data={"channel": channel["id"], "name": channel["name"]})
+        await lifecycle.record_event(
+            session,
+            fresh,
+            "channel_created",
+            actor=lifecycle.SYSTEM,
+            now=ctx.clock.now(),
+            data={"channel": channel["id"], "name": channel["name"]},
+        )
     ctx.committed()
     log.info("incident #%s has its channel #%s (%s)", incident_id, channel["name"], channel["id"])
     return channel["id"]
@@ -194,14 +219,21 @@ def is_person(user_id: str | None) -> bool:
     return bool(user_id) and user_id[:1] in ("U", "W") and user_id.isalnum()
 
 
-async def invite(session: AsyncSession, incident: Incident, users: Iterable[str | None], now: datetime) -> None:
+async def invite(
+    session: AsyncSession, incident: Incident, users: Iterable[str | None], now: datetime
+) -> None:
     """Invite people to the incident's channel, each once (an invite per person, its own lane)."""
     if not incident.channel_id:
         return
     for user in dict.fromkeys(u for u in users if is_person(u)):
-        await outbox.call(session, "conversations.invite", {"channel": incident.channel_id, "users": user},
-                          lane=f"invite:{incident.channel_id}:{user}", now=now,
-                          dedup_key=f"incident:{incident.id}:invite:{user}")
+        await outbox.call(
+            session,
+            "conversations.invite",
+            {"channel": incident.channel_id, "users": user},
+            lane=f"invite:{incident.channel_id}:{user}",
+            now=now,
+            dedup_key=f"incident:{incident.id}:invite:{user}",
+        )
 
 
 async def bookmark_links(session: AsyncSession, incident: Incident, now: datetime) -> None:
@@ -210,15 +242,24 @@ async def bookmark_links(session: AsyncSession, incident: Incident, now: datetim
         if not href.startswith(("http://", "https://")):
             continue
         title = truncate(" ".join(str(item.get("text") or href).split()), 100)
-        await outbox.call(session, "bookmarks.add",
-                          {"channel_id": incident.channel_id, "title": title, "type": "link", "link": href},
-                          lane=f"bookmark:{incident.channel_id}", now=now,
-                          dedup_key=f"incident:{incident.id}:bookmark:{index}")
+        await outbox.call(
+            session,
+            "bookmarks.add",
+            {"channel_id": incident.channel_id, "title": title, "type": "link", "link": href},
+            lane=f"bookmark:{incident.channel_id}",
+            now=now,
+            dedup_key=f"incident:{incident.id}:bookmark:{index}",
+        )
 
 
 async def set_topic(session: AsyncSession, incident: Incident, text: str, now: datetime) -> None:
-    await outbox.call(session, "conversations.setTopic", {"channel": incident.channel_id, "topic": text},
-                      lane=f"topic:{incident.channel_id}", now=now)
+    await outbox.call(
+        session,
+        "conversations.setTopic",
+        {"channel": incident.channel_id, "topic": text},
+        lane=f"topic:{incident.channel_id}",
+        now=now,
+    )
 
 
 # --- archiving -----------------------------------------------------------------------------------
@@ -226,10 +267,21 @@ async def set_topic(session: AsyncSession, incident: Incident, text: str, now: d
 
 async def archive(session: AsyncSession, incident: Incident, view: IncidentView, now: datetime) -> None:
     """Say so in the channel, then archive it (same lane: the notice goes first)."""
-    await outbox.post(session, channel=incident.channel_id, text=archive_notice(view), now=now,
-                      dedup_key=f"incident:{incident.id}:archive-notice:{int(now.timestamp())}")
-    await outbox.call(session, "conversations.archive", {"channel": incident.channel_id}, lane=incident.channel_id,
-                      now=now, dedup_key=f"incident:{incident.id}:archive:{int(now.timestamp())}")
+    await outbox.post(
+        session,
+        channel=incident.channel_id,
+        text=archive_notice(view),
+        now=now,
+        dedup_key=f"incident:{incident.id}:archive-notice:{int(now.timestamp())}",
+    )
+    await outbox.call(
+        session,
+        "conversations.archive",
+        {"channel": incident.channel_id},
+        lane=incident.channel_id,
+        now=now,
+        dedup_key=f"incident:{incident.id}:archive:{int(now.timestamp())}",
+    )
 
 
 # --- due work ------------------------------------------------------------------------------------

@@ -59,8 +59,10 @@ def check_title(title: str) -> str:
     if not title:
         raise UsageError("Give the incident a title, e.g. `/incident declare Checkout returns 500s sev2`.")
     if len(title) > TITLE_LIMIT:
-        raise UsageError(f"The title is {len(title)} characters long; the limit is {TITLE_LIMIT}. Shorten it "
-                         "and put the details in the incident's channel.")
+        raise UsageError(
+            f"The title is {len(title)} characters long; the limit is {TITLE_LIMIT}. Shorten it "
+            "and put the details in the incident's channel."
+        )
     return title
 
 
@@ -119,7 +121,9 @@ def parse_role(words: list[str], caller: str) -> RoleRequest:
 def parse_targets(words: list[str]) -> list[str]:
     """`@user`, `team:NAME`, `service:NAME` (also `schedule:` and `person:`) -> lifecycle targets."""
     if not words:
-        raise UsageError("Who should be paged? e.g. `/incident page service:checkout` or `/incident page @bob`.")
+        raise UsageError(
+            "Who should be paged? e.g. `/incident page service:checkout` or `/incident page @bob`."
+        )
     targets: list[str] = []
     for word in words:
         who = user_id(word)

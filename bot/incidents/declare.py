@@ -35,7 +35,9 @@ async def check_service(session: AsyncSession, service_id: str | None) -> str | 
     if service is None:
         service = await store.service(session, service_id.lower())
     if service is None:
-        names = ", ".join(f"`{ident}`" for ident, _ in await service_choices(session)) or "none are configured"
+        names = (
+            ", ".join(f"`{ident}`" for ident, _ in await service_choices(session)) or "none are configured"
+        )
         raise NotFound(f"There is no service `{service_id}`. Services: {names}.")
     return service.id
 
@@ -58,8 +60,16 @@ async def declare(
     service = await check_service(session, service_id)
     description = (description or "").strip()[:DESCRIPTION_LIMIT] or None
     outcome = await lifecycle.open_incident(
-        session, now=now, title=title, severity=severity, service_id=service, source="slack",
-        declared_by=declared_by, description=description, links=links or (), details={"declared_via": via},
+        session,
+        now=now,
+        title=title,
+        severity=severity,
+        service_id=service,
+        source="slack",
+        declared_by=declared_by,
+        description=description,
+        links=links or (),
+        details={"declared_via": via},
     )
     outcome.message = f"You declared incident #{outcome.incident.id}."
     return outcome

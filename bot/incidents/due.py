@@ -40,7 +40,9 @@ def due_work(ctx) -> Callable[[datetime], Awaitable[datetime | None]]:
         if reminders or archives:
             ctx.sender.wake()
         async with ctx.db.sessions() as session:
-            upcoming = [t for t in (await chstore.next_reminder(session), await chstore.next_archive(session)) if t]
+            upcoming = [
+                t for t in (await chstore.next_reminder(session), await chstore.next_archive(session)) if t
+            ]
         return min(upcoming) if upcoming else None
 
     return incidents_due
@@ -63,8 +65,13 @@ async def remind(ctx, incident_id: int, now: datetime) -> bool:
         target = commander or incident.channel_id or await incidents_channel(session, incident)
         if target is None:
             return False
-        await outbox.post(session, channel=target, text=text, now=now,
-                          dedup_key=f"incident:{incident.id}:status-reminder:{int(now.timestamp())}")
+        await outbox.post(
+            session,
+            channel=target,
+            text=text,
+            now=now,
+            dedup_key=f"incident:{incident.id}:status-reminder:{int(now.timestamp())}",
+        )
     log.info("incident #%s: status reminder sent to %s", incident_id, target)
     return True
 

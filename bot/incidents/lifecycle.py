@@ -84,8 +84,9 @@ async def _finish(session: AsyncSession, outcome: Outcome, now: datetime) -> Out
     return outcome
 
 
-async def _event(session: AsyncSession, outcome: Outcome, kind: str, actor: str | None, now: datetime,
-                 **data: Any) -> None:
+async def _event(
+    session: AsyncSession, outcome: Outcome, kind: str, actor: str | None, now: datetime, **data: Any
+) -> None:
     event = IncidentEvent(incident_id=outcome.incident.id, at=now, kind=kind, actor=actor, data=data)
     session.add(event)
     outcome.events.append(event)
@@ -106,7 +107,8 @@ async def may_respond(session: AsyncSession, incident: Incident, slack_user: str
     if person is not None and person.is_admin:
         return True
     role = await session.scalar(
-        select(func.count()).select_from(IncidentRole)
+        select(func.count())
+        .select_from(IncidentRole)
         .where(IncidentRole.incident_id == incident.id, IncidentRole.slack_user_id == slack_user)
     )
     return bool(role)
@@ -122,8 +124,11 @@ async def _authorize(session: AsyncSession, incident: Incident, by: str, verb: s
 
 def _already_resolved(incident: Incident) -> Outcome:
     at = f" at {when(incident.resolved_at)}" if incident.resolved_at else ""
-    return Outcome(incident, changed=False,
-                   message=f"Incident #{incident.id} is already resolved (by {actor(incident.resolved_by)}{at}).")
+    return Outcome(
+        incident,
+        changed=False,
+        message=f"Incident #{incident.id} is already resolved (by {actor(incident.resolved_by)}{at}).",
+    )
 
 
 # --- opening --------------------------------------------------------------------------------------
@@ -153,10 +158,21 @@ async def open_incident(
         raise UsageError(f"Severity must be 1 to 4, not {severity}.")
     service = await store.service(session, service_id)
     incident = Incident(
-        service_id=service.id if service else None, title=title, description=description, severity=severity,
-        state="triggered", status="investigating", source=source, created_at=now, declared_by=declared_by,
-        links=list(links), details=dict(details or {}), policy_id=service.escalation_policy_id if service else None,
-        esc_level=0, esc_loop=0, last_status_at=now,
+        service_id=service.id if service else None,
+        title=title,
+        description=description,
+        severity=severity,
+        state="triggered",
+        status="investigating",
+        source=source,
+        created_at=now,
+        declared_by=declared_by,
+        links=list(links),
+        details=dict(details or {}),
+        policy_id=service.escalation_policy_id if service else None,
+        esc_level=0,
+        esc_loop=0,
+        last_status_at=now,
     )
     session.add(incident)
     await session.flush()
@@ -167,23 +183,40 @@ async def open_incident(
             existing = await store.open_alert(session, service.id, dedup_key)
             if existing is None:  # resolved in between: rare enough to let the sender retry
                 raise RuntimeError(f"alert key {dedup_key!r} was released while opening; retry")
-            return Outcome(await load(session, existing.incident_id), changed=False,
-                           message="An incident is already open for this alert.")
+            return Outcome(
+                await load(session, existing.incident_id),
+                changed=False,
+                message="An incident is already open for this alert.",
+            )
     outcome = Outcome(incident, opened=True, message=f"Incident #{incident.id} opened.")
-    await _event(session, outcome, "opened", declared_by or source, now, source=source, severity=severity,
-                 service=incident.service_id, dedup_key=dedup_key)
+    await _event(
+        session,
+        outcome,
+        "opened",
+        declared_by or source,
+        now,
+        source=source,
+        severity=severity,
+        service=incident.service_id,
+        dedup_key=dedup_key,
+    )
     await session.flush()
     policy = await store.policy(session, incident.policy_id)
     if policy is not None and pages_people(severity):
         step = first_step(policy, now)
         if step is not None:
-            incident.esc_level, incident.esc_loop, incident.next_escalation_at = step.level, step.loop, step.next_at
+            incident.esc_level, incident.esc_loop, incident.next_escalation_at = (
+                step.level,
+                step.loop,
+                step.next_at,
+            )
             await _page_level(session, outcome, policy, step, now, by=SYSTEM)
     return await _finish(session, outcome, now)
 
 
-async def _page_level(session: AsyncSession, outcome: Outcome, policy: Policy, step: Step, now: datetime,
-                      *, by: str) -> None:
+async def _page_level(
+    session: AsyncSession, outcome: Outcome, policy: Policy, step: Step, now: datetime, *, by: str
+) -> None:
     level = policy.levels[step.level - 1]
     resolution = await targets.resolve(session, list(level.targets), now)
     reason = f"level {step.level} of escalation policy *{policy.id}*"
@@ -191,8 +224,9 @@ async def _page_level(session: AsyncSession, outcome: Outcome, policy: Policy, s
         reason += f" (round {step.loop + 1})"
     if by != SYSTEM:
         reason += f", escalated by {actor(by)}"
-    rows, events = await paging.page(session, outcome.incident, resolution, now=now, by=by, reason=reason,
-                                     level=step.level, loop=step.loop)
+    rows, events = await paging.page(
+        session, outcome.incident, resolution, now=now, by=by, reason=reason, level=step.level, loop=step.loop
+    )
     outcome.pages.extend(rows)
     outcome.events.extend(events)
 
@@ -200,8 +234,9 @@ async def _page_level(session: AsyncSession, outcome: Outcome, policy: Policy, s
 # --- answering ------------------------------------------------------------------------------------
 
 
-async def acknowledge(session: AsyncSession, incident_id: int, *, by: str, now: datetime,
-                      authorize: bool = True) -> Outcome:
+async def acknowledge(
+    session: AsyncSession, incident_id: int, *, by: str, now: datetime, authorize: bool = True
+) -> Outcome:
     """Stop the escalation: someone has it. Acknowledging twice acknowledges once."""
     incident = await load(session, incident_id)
     if incident.state == "resolved":
@@ -209,7 +244,11 @@ async def acknowledge(session: AsyncSession, incident_id: int, *, by: str, now: 
     if authorize:
         await _authorize(session, incident, by, "acknowledge")
     won = await store.set_state(
-        session, incident.id, from_states=("triggered",), state="acknowledged", next_escalation_at=None,
+        session,
+        incident.id,
+        from_states=("triggered",),
+        state="acknowledged",
+        next_escalation_at=None,
         acknowledged_at=func.coalesce(Incident.acknowledged_at, now),
         acknowledged_by=func.coalesce(Incident.acknowledged_by, by),
     )
@@ -217,16 +256,28 @@ async def acknowledge(session: AsyncSession, incident_id: int, *, by: str, now: 
     if not won:
         if incident.state == "resolved":
             return _already_resolved(incident)
-        return Outcome(incident, changed=False, message=(
-            f"Incident #{incident.id} is already acknowledged by {actor(incident.acknowledged_by)}."))
+        return Outcome(
+            incident,
+            changed=False,
+            message=(
+                f"Incident #{incident.id} is already acknowledged by {actor(incident.acknowledged_by)}."
+            ),
+        )
     outcome = Outcome(incident, message=f"You acknowledged incident #{incident.id}: escalation stopped.")
     await _event(session, outcome, "acknowledged", by, now, level=incident.esc_level, loop=incident.esc_loop)
     await paging.refresh_pages(session, incident, now)
     return await _finish(session, outcome, now)
 
 
-async def resolve(session: AsyncSession, incident_id: int, *, by: str, now: datetime,
-                  summary: str | None = None, authorize: bool = True) -> Outcome:
+async def resolve(
+    session: AsyncSession,
+    incident_id: int,
+    *,
+    by: str,
+    now: datetime,
+    summary: str | None = None,
+    authorize: bool = True,
+) -> Outcome:
     """End it: escalation stops, page DMs show who resolved it, the alert key may open a new incident."""
     incident = await load(session, incident_id)
     if incident.state == "resolved":
@@ -234,8 +285,15 @@ async def resolve(session: AsyncSession, incident_id: int, *, by: str, now: date
     if authorize:
         await _authorize(session, incident, by, "resolve")
     won = await store.set_state(
-        session, incident.id, from_states=OPEN, state="resolved", status="resolved", next_escalation_at=None,
-        resolved_at=now, resolved_by=by, summary=summary if summary is not None else incident.summary,
+        session,
+        incident.id,
+        from_states=OPEN,
+        state="resolved",
+        status="resolved",
+        next_escalation_at=None,
+        resolved_at=now,
+        resolved_by=by,
+        summary=summary if summary is not None else incident.summary,
     )
     await session.refresh(incident)
     if not won:
@@ -247,8 +305,9 @@ async def resolve(session: AsyncSession, incident_id: int, *, by: str, now: date
     return await _finish(session, outcome, now)
 
 
-async def escalate(session: AsyncSession, incident_id: int, *, by: str, now: datetime,
-                   authorize: bool = True) -> Outcome:
+async def escalate(
+    session: AsyncSession, incident_id: int, *, by: str, now: datetime, authorize: bool = True
+) -> Outcome:
     """Page the next level now (an acknowledged incident goes back to triggered: more help is needed)."""
     incident = await load(session, incident_id)
     if incident.state == "resolved":
@@ -264,18 +323,34 @@ async def escalate(session: AsyncSession, incident_id: int, *, by: str, now: dat
         )
     step = advance(policy, incident.esc_level, incident.esc_loop, now)
     if step is None:
-        return Outcome(incident, changed=False, message=(
-            f"Every level of escalation policy *{policy.id}* has been paged for incident #{incident.id}; "
-            f"page more people with `/incident page @user|team:NAME #{incident.id}`."))
+        return Outcome(
+            incident,
+            changed=False,
+            message=(
+                f"Every level of escalation policy *{policy.id}* has been paged for incident #{incident.id}; "
+                f"page more people with `/incident page @user|team:NAME #{incident.id}`."
+            ),
+        )
     won = await store.claim_step(
-        session, incident.id, level=incident.esc_level, loop=incident.esc_loop, new_level=step.level,
-        new_loop=step.loop, next_at=step.next_at, from_states=OPEN,
+        session,
+        incident.id,
+        level=incident.esc_level,
+        loop=incident.esc_loop,
+        new_level=step.level,
+        new_loop=step.loop,
+        next_at=step.next_at,
+        from_states=OPEN,
     )
     await session.refresh(incident)
     if not won:
-        return Outcome(incident, changed=False, message=(
-            f"Incident #{incident.id} changed at the same moment (now at level {incident.esc_level}, "
-            f"{incident.state}); nothing more was paged."))
+        return Outcome(
+            incident,
+            changed=False,
+            message=(
+                f"Incident #{incident.id} changed at the same moment (now at level {incident.esc_level}, "
+                f"{incident.state}); nothing more was paged."
+            ),
+        )
     outcome = Outcome(incident, message=f"Escalated incident #{incident.id} to level {step.level}.")
     await _event(session, outcome, "escalated", by, now, level=step.level, loop=step.loop, manual=True)
     await _page_level(session, outcome, policy, step, now, by=by)
@@ -284,8 +359,15 @@ async def escalate(session: AsyncSession, incident_id: int, *, by: str, now: dat
     return await _finish(session, outcome, now)
 
 
-async def page_targets(session: AsyncSession, incident_id: int, target_list: list[str], *, by: str,
-                       now: datetime, reason: str | None = None) -> Outcome:
+async def page_targets(
+    session: AsyncSession,
+    incident_id: int,
+    target_list: list[str],
+    *,
+    by: str,
+    now: datetime,
+    reason: str | None = None,
+) -> Outcome:
     """Page people by hand: `person:X`, `team:X` (its people on call now), `schedule:X`, `service:X`
     (its team's developers on call), `slack:U…`. `reason` is trusted mrkdwn (default "paged by @by")."""
     incident = await load(session, incident_id)
@@ -293,8 +375,9 @@ async def page_targets(session: AsyncSession, incident_id: int, target_list: lis
         return _already_resolved(incident)
     resolution = await targets.resolve(session, target_list, now, team_on_call=True)
     outcome = Outcome(incident)
-    rows, events = await paging.page(session, incident, resolution, now=now, by=by,
-                                     reason=reason or f"paged by {actor(by)}")
+    rows, events = await paging.page(
+        session, incident, resolution, now=now, by=by, reason=reason or f"paged by {actor(by)}"
+    )
     outcome.pages.extend(rows)
     outcome.events.extend(events)
     who = ", ".join(f"<@{r.slack_user_id}>" for r in rows if not r.is_shadow) or "nobody"
@@ -312,8 +395,12 @@ async def escalate_due(session: AsyncSession, incident: Incident, now: datetime)
     policy = await store.policy(session, incident.policy_id)
     step = advance(policy, incident.esc_level, incident.esc_loop, now) if policy else None
     won = await store.claim_step(
-        session, incident.id, level=incident.esc_level, loop=incident.esc_loop,
-        new_level=step.level if step else incident.esc_level, new_loop=step.loop if step else incident.esc_loop,
+        session,
+        incident.id,
+        level=incident.esc_level,
+        loop=incident.esc_loop,
+        new_level=step.level if step else incident.esc_level,
+        new_loop=step.loop if step else incident.esc_loop,
         next_at=step.next_at if step else None,
     )
     if not won:
@@ -321,8 +408,16 @@ async def escalate_due(session: AsyncSession, incident: Incident, now: datetime)
     await session.refresh(incident)
     outcome = Outcome(incident)
     if step is None:
-        await _event(session, outcome, "escalation_exhausted", SYSTEM, now,
-                     policy=incident.policy_id, level=incident.esc_level, loop=incident.esc_loop)
+        await _event(
+            session,
+            outcome,
+            "escalation_exhausted",
+            SYSTEM,
+            now,
+            policy=incident.policy_id,
+            level=incident.esc_level,
+            loop=incident.esc_loop,
+        )
         if policy is not None:
             await paging.nobody_answered(session, incident, policy, now)
         return await _finish(session, outcome, now)

@@ -48,7 +48,9 @@ def registered() -> list[Observer]:
     return list(_observers)
 
 
-async def notify(session: AsyncSession, incident: Incident, events: list[IncidentEvent], now: datetime) -> None:
+async def notify(
+    session: AsyncSession, incident: Incident, events: list[IncidentEvent], now: datetime
+) -> None:
     if not events:
         return
     for fn in list(_observers):
@@ -57,5 +59,9 @@ async def notify(session: AsyncSession, incident: Incident, events: list[Inciden
         except SQLAlchemyError:
             raise
         except Exception:
-            log.exception("incident observer %s failed on #%s %s", getattr(fn, "__name__", fn), incident.id,
-                          [e.kind for e in events])
+            log.exception(
+                "incident observer %s failed on #%s %s",
+                getattr(fn, "__name__", fn),
+                incident.id,
+                [e.kind for e in events],
+            )

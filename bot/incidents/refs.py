@@ -12,7 +12,7 @@ def split_ref(words: list[str]) -> tuple[int | None, list[str]]:
     for i, word in enumerate(words):
         found = _REF.match(word)
         if found:
-            return int(found.group(1)), words[:i] + words[i + 1:]
+            return int(found.group(1)), words[:i] + words[i + 1 :]
     return None, list(words)
 
 

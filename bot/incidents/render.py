@@ -32,8 +32,15 @@ from storage.models import Incident, IncidentEvent
 
 log = logging.getLogger("opsbridge.incidents")
 
-TOPIC_KINDS = {"channel_created", "severity_changed", "status_update", "role_assigned", "acknowledged",
-               "resolved", "reopened"}
+TOPIC_KINDS = {
+    "channel_created",
+    "severity_changed",
+    "status_update",
+    "role_assigned",
+    "acknowledged",
+    "resolved",
+    "reopened",
+}
 DEPLOYS_WINDOW = timedelta(hours=24)
 
 
@@ -61,22 +68,37 @@ async def _postmortem_link(session: AsyncSession, incident_id: int) -> str | Non
     return await postmortem_link(session, incident_id)
 
 
-async def view_of(session: AsyncSession, incident: Incident, events: list[IncidentEvent] | None = None) -> IncidentView:
+async def view_of(
+    session: AsyncSession, incident: Incident, events: list[IncidentEvent] | None = None
+) -> IncidentView:
     """Everything the messages show, read from the database (plain values for the builders)."""
     events = events if events is not None else await store.events(session, incident.id)
     service = await store.service(session, incident.service_id)
     update = next((e for e in reversed(events) if e.kind == "status_update"), None)
     return IncidentView(
-        id=incident.id, title=incident.title, severity=incident.severity, state=incident.state,
-        status=incident.status, created_at=incident.created_at, source=incident.source,
-        service=(service.name or service.id) if service else None, channel_id=incident.channel_id,
+        id=incident.id,
+        title=incident.title,
+        severity=incident.severity,
+        state=incident.state,
+        status=incident.status,
+        created_at=incident.created_at,
+        source=incident.source,
+        service=(service.name or service.id) if service else None,
+        channel_id=incident.channel_id,
         channel_pending=not incident.channel_id and await chstore.channel_requested(session, incident.id),
-        roles=await chstore.roles(session, incident.id), declared_by=incident.declared_by,
-        description=incident.description, links=tuple(incident.links or ()),
-        acknowledged_by=incident.acknowledged_by, acknowledged_at=incident.acknowledged_at,
-        resolved_by=incident.resolved_by, resolved_at=incident.resolved_at, summary=incident.summary,
-        last_update=(update.data or {}).get("text") if update else None, last_update_at=update.at if update else None,
-        time_to_acknowledge=measures.time_to_acknowledge(events), time_to_resolve=measures.time_to_resolve(events),
+        roles=await chstore.roles(session, incident.id),
+        declared_by=incident.declared_by,
+        description=incident.description,
+        links=tuple(incident.links or ()),
+        acknowledged_by=incident.acknowledged_by,
+        acknowledged_at=incident.acknowledged_at,
+        resolved_by=incident.resolved_by,
+        resolved_at=incident.resolved_at,
+        summary=incident.summary,
+        last_update=(update.data or {}).get("text") if update else None,
+        last_update_at=update.at if update else None,
+        time_to_acknowledge=measures.time_to_acknowledge(events),
+        time_to_resolve=measures.time_to_resolve(events),
         postmortem=await _postmortem_link(session, incident.id) if incident.state == "resolved" else None,
     )
 
@@ -101,7 +123,9 @@ async def recent_deploys_block(session: AsyncSession, incident: Incident) -> dic
 
 
 @observe
-async def render_incident(session: AsyncSession, incident: Incident, events: list[IncidentEvent], now: datetime) -> None:
+async def render_incident(
+    session: AsyncSession, incident: Incident, events: list[IncidentEvent], now: datetime
+) -> None:
     added = await _follow(session, incident, events, now)
     incident = await store.get(session, incident.id)  # fresh: defaults and timers changed it
     if incident is None:
@@ -113,25 +137,38 @@ async def render_incident(session: AsyncSession, incident: Incident, events: lis
     where = await incidents_channel(session, incident)
     if where:
         text, body = blocks.announcement(view)
-        await outbox.upsert(session, key=announcement_key(incident.id), channel=where, text=text, blocks=body, now=now)
+        await outbox.upsert(
+            session, key=announcement_key(incident.id), channel=where, text=text, blocks=body, now=now
+        )
     if incident.channel_id:
         await _render_channel(session, incident, view, changes, kinds, now)
     await _posts(session, incident, view, changes, history, where, now)
 
 
-async def _follow(session: AsyncSession, incident: Incident, events: list[IncidentEvent], now: datetime) -> list[IncidentEvent]:
+async def _follow(
+    session: AsyncSession, incident: Incident, events: list[IncidentEvent], now: datetime
+) -> list[IncidentEvent]:
     """Defaults and timers that follow a change (their events are rendered with it)."""
     kinds = {e.kind for e in events}
     added = await roles.default_commander(session, incident, events, now)
     if "opened" in kinds:
-        await chstore.change(session, incident.id, where={"state": chstore.OPEN_STATES},
-                             status_reminder_at=status.next_reminder(incident.severity, incident.last_status_at, now))
+        await chstore.change(
+            session,
+            incident.id,
+            where={"state": chstore.OPEN_STATES},
+            status_reminder_at=status.next_reminder(incident.severity, incident.last_status_at, now),
+        )
         await channels.request(session, incident, now)
     if "severity_changed" in kinds:
         await channels.request(session, incident, now)
     if "resolved" in kinds:
-        await chstore.change(session, incident.id, where={"state": "resolved"}, status_reminder_at=None,
-                             archive_at=now + channels.ARCHIVE_AFTER if incident.channel_id else None)
+        await chstore.change(
+            session,
+            incident.id,
+            where={"state": "resolved"},
+            status_reminder_at=None,
+            archive_at=now + channels.ARCHIVE_AFTER if incident.channel_id else None,
+        )
         await chstore.drop_channel_request(session, incident.id)
         try:
             from bot.postmortems import on_incident_resolved
@@ -142,11 +179,18 @@ async def _follow(session: AsyncSession, incident: Incident, events: list[Incide
     return added
 
 
-async def _render_channel(session: AsyncSession, incident: Incident, view: IncidentView, changes: list[IncidentEvent],
-                          kinds: set[str], now: datetime) -> None:
+async def _render_channel(
+    session: AsyncSession,
+    incident: Incident,
+    view: IncidentView,
+    changes: list[IncidentEvent],
+    kinds: set[str],
+    now: datetime,
+) -> None:
     text, body = blocks.channel_header(view, await recent_deploys_block(session, incident))
-    await outbox.upsert(session, key=header_key(incident.id), channel=incident.channel_id, text=text, blocks=body,
-                        now=now)
+    await outbox.upsert(
+        session, key=header_key(incident.id), channel=incident.channel_id, text=text, blocks=body, now=now
+    )
     if kinds & TOPIC_KINDS:
         handle = await commander_handle(session, view.roles.get("commander"))
         await channels.set_topic(session, incident, blocks.topic(view, handle), now)
@@ -167,40 +211,103 @@ async def _render_channel(session: AsyncSession, incident: Incident, view: Incid
     if "channel_created" in kinds:
         await channels.bookmark_links(session, incident, now)
     if any(e.kind == "reopened" and (e.data or {}).get("unarchive") for e in changes):
-        await outbox.call(session, "conversations.unarchive", {"channel": incident.channel_id},
-                          lane=incident.channel_id, now=now)
+        await outbox.call(
+            session,
+            "conversations.unarchive",
+            {"channel": incident.channel_id},
+            lane=incident.channel_id,
+            now=now,
+        )
 
 
-async def _posts(session: AsyncSession, incident: Incident, view: IncidentView, changes: list[IncidentEvent],
-                 history: list[IncidentEvent], where: str | None, now: datetime) -> None:
+async def _posts(
+    session: AsyncSession,
+    incident: Incident,
+    view: IncidentView,
+    changes: list[IncidentEvent],
+    history: list[IncidentEvent],
+    where: str | None,
+    now: datetime,
+) -> None:
     thread = announcement_key(incident.id) if where else None
     for event in changes:
         data = event.data or {}
         if event.kind == "status_update":
-            text, body = blocks.status_update(view, data.get("status") or view.status, data.get("previous") or "",
-                                              data.get("text") or "", event.actor)
-            await _post_both(session, incident, where, thread, text, body, now, f"incident:{incident.id}:post:status:{event.id}")
+            text, body = blocks.status_update(
+                view,
+                data.get("status") or view.status,
+                data.get("previous") or "",
+                data.get("text") or "",
+                event.actor,
+            )
+            await _post_both(
+                session,
+                incident,
+                where,
+                thread,
+                text,
+                body,
+                now,
+                f"incident:{incident.id}:post:status:{event.id}",
+            )
         elif event.kind == "resolved":
             involved = roles.involvement(incident, view.roles, history)
             text, body = blocks.resolved_post(view, involved)
             target = incident.channel_id or where
             if target:
-                await outbox.post(session, channel=target, text=text, blocks=body, now=now,
-                                  thread_key=None if incident.channel_id else thread,
-                                  dedup_key=f"incident:{incident.id}:post:summary:{event.id}")
+                await outbox.post(
+                    session,
+                    channel=target,
+                    text=text,
+                    blocks=body,
+                    now=now,
+                    thread_key=None if incident.channel_id else thread,
+                    dedup_key=f"incident:{incident.id}:post:summary:{event.id}",
+                )
         elif event.kind == "reopened":
             text = blocks.reopened_post(view, event.actor)
-            await _post_both(session, incident, where, thread, text, None, now, f"incident:{incident.id}:post:reopened:{event.id}")
+            await _post_both(
+                session,
+                incident,
+                where,
+                thread,
+                text,
+                None,
+                now,
+                f"incident:{incident.id}:post:reopened:{event.id}",
+            )
 
 
-async def _post_both(session: AsyncSession, incident: Incident, where: str | None, thread: str | None, text: str,
-                     body: list[dict] | None, now: datetime, dedup: str) -> None:
+async def _post_both(
+    session: AsyncSession,
+    incident: Incident,
+    where: str | None,
+    thread: str | None,
+    text: str,
+    body: list[dict] | None,
+    now: datetime,
+    dedup: str,
+) -> None:
     """In the incident's channel, and in the announcement's thread in the incidents channel."""
     if incident.channel_id:
-        await outbox.post(session, channel=incident.channel_id, text=text, blocks=body, now=now, dedup_key=f"{dedup}:channel")
+        await outbox.post(
+            session,
+            channel=incident.channel_id,
+            text=text,
+            blocks=body,
+            now=now,
+            dedup_key=f"{dedup}:channel",
+        )
     if where and where != incident.channel_id:
-        await outbox.post(session, channel=where, text=text, blocks=body, now=now, thread_key=thread,
-                          dedup_key=f"{dedup}:announcement")
+        await outbox.post(
+            session,
+            channel=where,
+            text=text,
+            blocks=body,
+            now=now,
+            thread_key=thread,
+            dedup_key=f"{dedup}:announcement",
+        )
 
 
 async def refresh(session: AsyncSession, incident_id: int, now: datetime) -> None:
@@ -213,8 +320,11 @@ async def refresh(session: AsyncSession, incident_id: int, now: datetime) -> Non
     where = await incidents_channel(session, incident)
     if where:
         text, body = blocks.announcement(view)
-        await outbox.upsert(session, key=announcement_key(incident.id), channel=where, text=text, blocks=body, now=now)
+        await outbox.upsert(
+            session, key=announcement_key(incident.id), channel=where, text=text, blocks=body, now=now
+        )
     if incident.channel_id:
         text, body = blocks.channel_header(view, await recent_deploys_block(session, incident))
-        await outbox.upsert(session, key=header_key(incident.id), channel=incident.channel_id, text=text,
-                            blocks=body, now=now)
+        await outbox.upsert(
+            session, key=header_key(incident.id), channel=incident.channel_id, text=text, blocks=body, now=now
+        )

@@ -19,26 +19,45 @@ from storage import incidents as store
 from storage.models import Incident, IncidentEvent
 
 
-async def assign(session: AsyncSession, incident: Incident, role: str, user: str, *, by: str | None,
-                 now: datetime, default: bool = False, notify: bool = True) -> IncidentEvent | None:
+async def assign(
+    session: AsyncSession,
+    incident: Incident,
+    role: str,
+    user: str,
+    *,
+    by: str | None,
+    now: datetime,
+    default: bool = False,
+    notify: bool = True,
+) -> IncidentEvent | None:
     """Give `role` to `user`; None when they already hold it (nothing changes)."""
     current = await chstore.roles(session, incident.id)
     if current.get(role) == user:
         return None
     previous = await chstore.set_role(session, incident.id, role, user, now)
     return await lifecycle.record_event(
-        session, incident, "role_assigned", actor=by, now=now, notify_observers=notify,
+        session,
+        incident,
+        "role_assigned",
+        actor=by,
+        now=now,
+        notify_observers=notify,
         data={"role": role, "user": user, "previous": previous, "default": default},
     )
 
 
 async def _explicit_commander(session: AsyncSession, incident_id: int) -> bool:
-    return any(e.kind == "role_assigned" and (e.data or {}).get("role") == "commander"
-               and not (e.data or {}).get("default") for e in await store.events(session, incident_id))
+    return any(
+        e.kind == "role_assigned"
+        and (e.data or {}).get("role") == "commander"
+        and not (e.data or {}).get("default")
+        for e in await store.events(session, incident_id)
+    )
 
 
-async def default_commander(session: AsyncSession, incident: Incident, events: list[IncidentEvent],
-                            now: datetime) -> list[IncidentEvent]:
+async def default_commander(
+    session: AsyncSession, incident: Incident, events: list[IncidentEvent], now: datetime
+) -> list[IncidentEvent]:
     """Apply the defaults after a change: the declarer on `opened`, the first acknowledger on
     `acknowledged`. Returns the events recorded (observers are not re-run: the caller renders)."""
     added: list[IncidentEvent] = []
@@ -48,18 +67,22 @@ async def default_commander(session: AsyncSession, incident: Incident, events: l
             candidate = incident.declared_by
         elif event.kind == "acknowledged" and is_person(event.actor):
             current = (await chstore.roles(session, incident.id)).get("commander")
-            if current is None or (current == incident.declared_by
-                                   and not await _explicit_commander(session, incident.id)):
+            if current is None or (
+                current == incident.declared_by and not await _explicit_commander(session, incident.id)
+            ):
                 candidate = event.actor
         if candidate:
-            recorded = await assign(session, incident, "commander", candidate, by=event.actor, now=now,
-                                    default=True, notify=False)
+            recorded = await assign(
+                session, incident, "commander", candidate, by=event.actor, now=now, default=True, notify=False
+            )
             if recorded is not None:
                 added.append(recorded)
     return added
 
 
-def involvement(incident: Incident, roles: dict[str, str], events: list[IncidentEvent]) -> list[tuple[str, list[str]]]:
+def involvement(
+    incident: Incident, roles: dict[str, str], events: list[IncidentEvent]
+) -> list[tuple[str, list[str]]]:
     """Who took part and how: roles first, then what they did (declared, paged, acknowledged...)."""
     seen: dict[str, list[str]] = {}
 
@@ -70,8 +93,14 @@ def involvement(incident: Incident, roles: dict[str, str], events: list[Incident
     for role, user in roles.items():
         note(user, ROLE_LABELS.get(role, role).lower())
     note(incident.declared_by, "declared it")
-    verbs = {"acknowledged": "acknowledged", "resolved": "resolved", "status_update": "posted updates",
-             "escalated": "escalated", "pinned": "added to the timeline", "severity_changed": "changed severity"}
+    verbs = {
+        "acknowledged": "acknowledged",
+        "resolved": "resolved",
+        "status_update": "posted updates",
+        "escalated": "escalated",
+        "pinned": "added to the timeline",
+        "severity_changed": "changed severity",
+    }
     for event in events:
         data = event.data or {}
         if event.kind == "paged" and not data.get("shadow"):

@@ -37,27 +37,43 @@ def next_reminder(severity: int, since: datetime | None, now: datetime) -> datet
 
 
 def _resolved_refusal(incident: Incident, what: str) -> PermissionDenied:
-    return PermissionDenied(f"Incident #{incident.id} is resolved, so its {what} cannot change; "
-                            f"`/incident reopen #{incident.id}` if it is back.")
+    return PermissionDenied(
+        f"Incident #{incident.id} is resolved, so its {what} cannot change; "
+        f"`/incident reopen #{incident.id}` if it is back."
+    )
 
 
-async def set_severity(session: AsyncSession, incident_id: int, severity: int, *, by: str, now: datetime) -> Outcome:
+async def set_severity(
+    session: AsyncSession, incident_id: int, severity: int, *, by: str, now: datetime
+) -> Outcome:
     incident = await lifecycle.load(session, incident_id)
     if incident.state == "resolved":
         raise _resolved_refusal(incident, "severity")
     old = incident.severity
     if severity == old:
         return Outcome(incident, changed=False, message=f"Incident #{incident.id} is already SEV{old}.")
-    won = await chstore.change(session, incident.id, where={"severity": old, "state": chstore.OPEN_STATES},
-                               severity=severity,
-                               status_reminder_at=next_reminder(severity, incident.last_status_at, now))
+    won = await chstore.change(
+        session,
+        incident.id,
+        where={"severity": old, "state": chstore.OPEN_STATES},
+        severity=severity,
+        status_reminder_at=next_reminder(severity, incident.last_status_at, now),
+    )
     await session.refresh(incident)
     if not won:
-        return Outcome(incident, changed=False, message=(
-            f"Incident #{incident.id} changed at the same moment (it is SEV{incident.severity}, {incident.state})."))
-    event = await lifecycle.record_event(session, incident, "severity_changed", actor=by, now=now,
-                                         data={"from": old, "to": severity})
-    outcome = Outcome(incident, events=[event], message=f"Incident #{incident.id} is now SEV{severity} (was SEV{old}).")
+        return Outcome(
+            incident,
+            changed=False,
+            message=(
+                f"Incident #{incident.id} changed at the same moment (it is SEV{incident.severity}, {incident.state})."
+            ),
+        )
+    event = await lifecycle.record_event(
+        session, incident, "severity_changed", actor=by, now=now, data={"from": old, "to": severity}
+    )
+    outcome = Outcome(
+        incident, events=[event], message=f"Incident #{incident.id} is now SEV{severity} (was SEV{old})."
+    )
     if severity < old and pages_people(severity) and await _nobody_paged(session, incident):
         started = await lifecycle.escalate(session, incident.id, by=by, now=now, authorize=False)
         if started.changed:
@@ -75,8 +91,9 @@ async def _nobody_paged(session: AsyncSession, incident: Incident) -> bool:
     return not [p for p in await store.pages(session, incident.id) if not p.is_shadow]
 
 
-async def post_status(session: AsyncSession, incident_id: int, *, status: str | None, text: str, by: str,
-                      now: datetime) -> Outcome:
+async def post_status(
+    session: AsyncSession, incident_id: int, *, status: str | None, text: str, by: str, now: datetime
+) -> Outcome:
     """A status update (and maybe a new status); `resolved` resolves through the lifecycle."""
     incident = await lifecycle.load(session, incident_id)
     if status == "resolved":
@@ -85,15 +102,29 @@ async def post_status(session: AsyncSession, incident_id: int, *, status: str | 
         raise _resolved_refusal(incident, "status")
     previous = incident.status
     new = status or previous
-    won = await chstore.change(session, incident.id, where={"state": chstore.OPEN_STATES}, status=new,
-                               last_status_at=now, status_reminder_at=next_reminder(incident.severity, now, now))
+    won = await chstore.change(
+        session,
+        incident.id,
+        where={"state": chstore.OPEN_STATES},
+        status=new,
+        last_status_at=now,
+        status_reminder_at=next_reminder(incident.severity, now, now),
+    )
     await session.refresh(incident)
     if not won:
         raise _resolved_refusal(incident, "status")
-    event = await lifecycle.record_event(session, incident, "status_update", actor=by, now=now,
-                                         data={"status": new, "previous": previous, "text": text})
+    event = await lifecycle.record_event(
+        session,
+        incident,
+        "status_update",
+        actor=by,
+        now=now,
+        data={"status": new, "previous": previous, "text": text},
+    )
     changed = f" Status: {new}." if new != previous else ""
-    return Outcome(incident, events=[event], message=f"Posted a status update on incident #{incident.id}.{changed}")
+    return Outcome(
+        incident, events=[event], message=f"Posted a status update on incident #{incident.id}.{changed}"
+    )
 
 
 async def reopen(session: AsyncSession, incident_id: int, *, by: str, now: datetime) -> Outcome:
@@ -101,16 +132,31 @@ async def reopen(session: AsyncSession, incident_id: int, *, by: str, now: datet
     its channel no longer due for archiving."""
     incident = await lifecycle.load(session, incident_id)
     if incident.state != "resolved":
-        return Outcome(incident, changed=False, message=f"Incident #{incident.id} is not resolved: it is {incident.state}.")
+        return Outcome(
+            incident,
+            changed=False,
+            message=f"Incident #{incident.id} is not resolved: it is {incident.state}.",
+        )
     was_archived = bool(incident.channel_id) and incident.archive_at is None
     won = await store.set_state(
-        session, incident.id, from_states=("resolved",), state="acknowledged", status="investigating",
-        resolved_at=None, resolved_by=None, archive_at=None, next_escalation_at=None, last_status_at=now,
+        session,
+        incident.id,
+        from_states=("resolved",),
+        state="acknowledged",
+        status="investigating",
+        resolved_at=None,
+        resolved_by=None,
+        archive_at=None,
+        next_escalation_at=None,
+        last_status_at=now,
         status_reminder_at=next_reminder(incident.severity, now, now),
     )
     await session.refresh(incident)
     if not won:
-        return Outcome(incident, changed=False, message=f"Incident #{incident.id} was reopened at the same moment.")
-    event = await lifecycle.record_event(session, incident, "reopened", actor=by, now=now,
-                                         data={"unarchive": was_archived})
+        return Outcome(
+            incident, changed=False, message=f"Incident #{incident.id} was reopened at the same moment."
+        )
+    event = await lifecycle.record_event(
+        session, incident, "reopened", actor=by, now=now, data={"unarchive": was_archived}
+    )
     return Outcome(incident, events=[event], message=f"You reopened incident #{incident.id}.")

@@ -43,8 +43,15 @@ def message_text(message: dict[str, Any]) -> str:
     return "\n".join(p for p in parts if p).strip() or "(a message without text)"
 
 
-async def capture(session: AsyncSession, incident: Incident, message: dict[str, Any], *, marked_by: str,
-                  via: str, now: datetime) -> IncidentEvent | None:
+async def capture(
+    session: AsyncSession,
+    incident: Incident,
+    message: dict[str, Any],
+    *,
+    marked_by: str,
+    via: str,
+    now: datetime,
+) -> IncidentEvent | None:
     """Add a marked message to the timeline; None when it is already there."""
     ts = str(message.get("ts") or "")
     if not ts:

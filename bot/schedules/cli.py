@@ -21,8 +21,11 @@ from bot.settings import Settings
 def add_commands(sub: argparse._SubParsersAction) -> None:
     oncall = sub.add_parser("oncall", help="who is on call now (or at --at TIME), from the database")
     oncall.add_argument("schedule", nargs="?", help="one schedule (default: all)")
-    oncall.add_argument("--at", metavar="TIME", help="ISO 8601 time (default: now); without an offset, "
-                        "in the configured time zone")
+    oncall.add_argument(
+        "--at",
+        metavar="TIME",
+        help="ISO 8601 time (default: now); without an offset, in the configured time zone",
+    )
     oncall.add_argument("--json", action="store_true", help="print JSON (a list, one object per schedule)")
     oncall.set_defaults(func=cmd_oncall)
 
@@ -37,7 +40,9 @@ def report_json(report: Any) -> dict[str, Any]:
     return {
         "schedule": report.schedule_id,
         "at": _iso(report.at),
-        "on_call": None if current is None else {
+        "on_call": None
+        if current is None
+        else {
             "person": current.person.id,
             "slack": current.person.slack,
             "role": current.person.role,
@@ -63,8 +68,10 @@ def report_text(report: Any) -> str:
         lines.append("  shadows:  " + ", ".join(p.name for p in report.shadows))
     for i, s in enumerate(report.next):
         label = "  next:     " if i == 0 else "            "
-        lines.append(f"{label}{format_local(s.start, tz)} → {format_local(s.end, tz)}  {s.person.name} "
-                     f"({s.person.role})")
+        lines.append(
+            f"{label}{format_local(s.start, tz)} → {format_local(s.end, tz)}  {s.person.name} "
+            f"({s.person.role})"
+        )
     lines.append(f"  calendar: {report.calendar_url}")
     return "\n".join(lines)
 
@@ -78,7 +85,9 @@ def parse_at(text: str | None, now: datetime, tz: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise TimeParseError(f"'{text}' is not an ISO 8601 time (e.g. 2026-12-24T09:00 or 2026-12-24T08:00Z)") from None
+        raise TimeParseError(
+            f"'{text}' is not an ISO 8601 time (e.g. 2026-12-24T09:00 or 2026-12-24T08:00Z)"
+        ) from None
     if parsed.tzinfo is None:
         return local_to_utc(parsed, tz)
     return parsed.astimezone(UTC)
@@ -116,8 +125,11 @@ def cmd_oncall(args: argparse.Namespace) -> int:
         print(f"opsbridge: --at: {exc}", file=sys.stderr)
         return 2
     except DBAPIError as exc:
-        print(f"opsbridge: cannot read the database at {settings.database_url} ({exc.orig}); "
-              "run `opsbridge apply` first", file=sys.stderr)
+        print(
+            f"opsbridge: cannot read the database at {settings.database_url} ({exc.orig}); "
+            "run `opsbridge apply` first",
+            file=sys.stderr,
+        )
         return 1
     if args.json:
         print(json.dumps([report_json(r) for r in reports], indent=2))

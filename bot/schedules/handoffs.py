@@ -85,8 +85,9 @@ async def _pass(db: Database, record: ScheduleRecord, now: datetime) -> datetime
         # A new schedule (or a clock set back): start counting now; put the group right at once.
         async with db.transaction() as session:
             if await queries.claim_handoff_window(session, schedule_id, cursor, now):
-                await sync_team_usergroup(session, record.schedule.team_id, now,
-                                          reason=f"start:{schedule_id}:{now.isoformat()}")
+                await sync_team_usergroup(
+                    session, record.schedule.team_id, now, reason=f"start:{schedule_id}:{now.isoformat()}"
+                )
     else:
         since = max(cursor, now - MISSED_GRACE)
         if changes_between(engine, since, now):
@@ -132,14 +133,22 @@ async def _announce_latest(session: AsyncSession, schedule_id: str, since: datet
             incidents,
             record.schedule.timezone,
         )
-        await outbox.post(session, channel=channel, text=text, blocks=body, now=now,
-                          dedup_key=f"handoff:{schedule_id}:{at.isoformat()}")
+        await outbox.post(
+            session,
+            channel=channel,
+            text=text,
+            blocks=body,
+            now=now,
+            dedup_key=f"handoff:{schedule_id}:{at.isoformat()}",
+        )
     else:
         log.info("%s: handoff at %s not announced: no channel configured", schedule_id, at)
     await sync_team_usergroup(session, team_id, now, reason=f"handoff:{schedule_id}:{at.isoformat()}")
 
 
-async def _heads_up(db: Database, record: ScheduleRecord, engine: Schedule, at: datetime, now: datetime) -> None:
+async def _heads_up(
+    db: Database, record: ScheduleRecord, engine: Schedule, at: datetime, now: datetime
+) -> None:
     """DM whoever comes on at `at` (within the hour), once per schedule, instant and person."""
     incoming = on_call_at(engine, at)
     if incoming is None or incoming.person is None:
@@ -154,5 +163,11 @@ async def _heads_up(db: Database, record: ScheduleRecord, engine: Schedule, at: 
         if person is None or not person.slack_user_id:
             return
         text, body = blocks.heads_up(record.schedule.id, at, incoming.end, person.timezone)
-        await outbox.post(session, channel=person.slack_user_id, text=text, blocks=body, now=now,
-                          dedup_key=f"heads_up:{record.schedule.id}:{at.isoformat()}:{person.id}")
+        await outbox.post(
+            session,
+            channel=person.slack_user_id,
+            text=text,
+            blocks=body,
+            now=now,
+            dedup_key=f"heads_up:{record.schedule.id}:{at.isoformat()}:{person.id}",
+        )

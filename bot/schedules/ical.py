@@ -20,7 +20,9 @@ from bot.schedules.shiftlist import shifts_in_window
 Describe = Callable[[str], tuple[str, str]]
 
 
-def calendar_bytes(schedule: Schedule, now: datetime, describe: Describe, *, window: timedelta = HORIZON) -> bytes:
+def calendar_bytes(
+    schedule: Schedule, now: datetime, describe: Describe, *, window: timedelta = HORIZON
+) -> bytes:
     """The next 90 days (`window`) of `schedule` from `now`: one VEVENT per person's shift."""
     end = now + window
     cal = Calendar()

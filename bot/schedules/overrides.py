@@ -77,7 +77,9 @@ def _on_call(record: ScheduleRecord, at: datetime) -> str | None:
 
 
 def _may_replace(caller: Caller, replaced: str | None, schedule_id: str) -> None:
-    if caller.is_admin or (caller.person is not None and replaced is not None and caller.person.id == replaced):
+    if caller.is_admin or (
+        caller.person is not None and replaced is not None and caller.person.id == replaced
+    ):
         return
     whom = f" ({replaced})" if replaced else ""
     raise PermissionDenied(
@@ -86,7 +88,13 @@ def _may_replace(caller: Caller, replaced: str | None, schedule_id: str) -> None
 
 
 async def create_override(
-    session: AsyncSession, *, caller: Caller, schedule_id: str, who: UserRef, start: datetime, end: datetime,
+    session: AsyncSession,
+    *,
+    caller: Caller,
+    schedule_id: str,
+    who: UserRef,
+    start: datetime,
+    end: datetime,
     now: datetime,
 ) -> OverrideMade:
     """Put `who` on call in `schedule_id` during [start, end) (already checked: end > start, <= 31 days)."""
@@ -97,8 +105,15 @@ async def create_override(
     replaced_id = _on_call(record, start)
     _may_replace(caller, replaced_id, schedule_id)
     override = await queries.add_override(
-        session, schedule_id=schedule_id, person_id=person.id, start=start, end=end, now=now,
-        replaces=replaced_id, created_by=caller.slack_id, source="slack",
+        session,
+        schedule_id=schedule_id,
+        person_id=person.id,
+        start=start,
+        end=end,
+        now=now,
+        replaces=replaced_id,
+        created_by=caller.slack_id,
+        source="slack",
     )
     await sync_team_usergroup(session, record.schedule.team_id, now, reason=f"override:{override.id}")
     if person.slack_user_id and person.slack_user_id != caller.slack_id:
@@ -110,7 +125,12 @@ async def create_override(
 
 
 async def request_cover(
-    session: AsyncSession, *, caller: Caller, schedule_id: str, start: datetime | None, end: datetime | None,
+    session: AsyncSession,
+    *,
+    caller: Caller,
+    schedule_id: str,
+    start: datetime | None,
+    end: datetime | None,
     now: datetime,
 ) -> CoverAsked:
     """Ask the team (in its channel) to take a shift: the caller's current or next one by default."""
@@ -130,16 +150,22 @@ async def request_cover(
         _may_replace(caller, _on_call(record, start), schedule_id)
     channel = await queries.announce_channel(session, record.schedule)
     if channel is None:
-        raise UsageError("There is no channel to ask in: give the team or the schedule a `channel` in the configuration.")
+        raise UsageError(
+            "There is no channel to ask in: give the team or the schedule a `channel` in the configuration."
+        )
     request = await queries.add_cover_request(
         session, schedule_id=schedule_id, start=start, end=end, requested_by=caller.slack_id, now=now
     )
-    text, body = blocks.cover_request(request.id, schedule_id, caller.slack_id, start, end, record.schedule.timezone)
+    text, body = blocks.cover_request(
+        request.id, schedule_id, caller.slack_id, start, end, record.schedule.timezone
+    )
     await outbox.upsert(session, key=cover_key(request.id), channel=channel, text=text, blocks=body, now=now)
     return CoverAsked(request.id, schedule_id, channel, start, end)
 
 
-async def take_cover(session: AsyncSession, *, request_id: int, taker_slack: str, now: datetime) -> TakeResult:
+async def take_cover(
+    session: AsyncSession, *, request_id: int, taker_slack: str, now: datetime
+) -> TakeResult:
     """The *Take* button: the first presser (compare-and-set) gets an override for the request's
     time; the request message loses its button, the channel is told, the user group follows."""
     request = await session.get(CoverRequest, request_id)
@@ -159,18 +185,35 @@ async def take_cover(session: AsyncSession, *, request_id: int, taker_slack: str
     record = await load_schedule(session, request.schedule_id, now)
     start = max(request.start_at, now)
     override = await queries.add_override(
-        session, schedule_id=request.schedule_id, person_id=taker.id, start=start, end=request.end_at, now=now,
-        replaces=_on_call(record, start), created_by=taker_slack, source="cover",
+        session,
+        schedule_id=request.schedule_id,
+        person_id=taker.id,
+        start=start,
+        end=request.end_at,
+        now=now,
+        replaces=_on_call(record, start),
+        created_by=taker_slack,
+        source="cover",
     )
     await queries.link_cover_override(session, request_id, override.id)
     tz = record.schedule.timezone
-    text, body = blocks.cover_request(request_id, request.schedule_id, request.requested_by or taker_slack,
-                                      request.start_at, request.end_at, tz, taken_by=taker_slack)
+    text, body = blocks.cover_request(
+        request_id,
+        request.schedule_id,
+        request.requested_by or taker_slack,
+        request.start_at,
+        request.end_at,
+        tz,
+        taken_by=taker_slack,
+    )
     channel = await queries.announce_channel(session, record.schedule)
-    await outbox.upsert(session, key=cover_key(request_id), channel=channel or "", text=text, blocks=body, now=now)
+    await outbox.upsert(
+        session, key=cover_key(request_id), channel=channel or "", text=text, blocks=body, now=now
+    )
     if channel:
-        text, body = blocks.cover_taken(request.schedule_id, taker_slack, request.requested_by or "",
-                                        start, request.end_at, tz)
+        text, body = blocks.cover_taken(
+            request.schedule_id, taker_slack, request.requested_by or "", start, request.end_at, tz
+        )
         await outbox.post(session, channel=channel, text=text, blocks=body, now=now)
     await sync_team_usergroup(session, record.schedule.team_id, now, reason=f"cover:{request_id}")
     return TakeResult("taken", taken_by=taker_slack)

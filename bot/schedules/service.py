@@ -91,7 +91,9 @@ async def caller(session: AsyncSession, slack_user_id: str) -> Caller:
 
 
 def calendar_url(public_url: str, schedule_id: str, token: str) -> str:
-    return f"{public_url.rstrip('/')}/calendar/{quote(schedule_id, safe='')}.ics?token={quote(token, safe='')}"
+    return (
+        f"{public_url.rstrip('/')}/calendar/{quote(schedule_id, safe='')}.ics?token={quote(token, safe='')}"
+    )
 
 
 async def load_schedule(session: AsyncSession, schedule_id: str, at: datetime) -> ScheduleRecord:

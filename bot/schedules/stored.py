@@ -27,7 +27,9 @@ def to_engine(record: ScheduleRecord) -> Schedule:
             rotation=ly.rotation,  # type: ignore[arg-type]
             start=datetime.fromisoformat(ly.start_local),
             members=tuple(ly.members),
-            shift=timedelta(seconds=ly.shift_seconds) if ly.rotation == "custom" and ly.shift_seconds else None,
+            shift=timedelta(seconds=ly.shift_seconds)
+            if ly.rotation == "custom" and ly.shift_seconds
+            else None,
             restrictions=tuple(
                 Restriction(days=frozenset(r["days"]), start=_clock_time(r["from"]), end=_clock_time(r["to"]))
                 for r in ly.restrictions
@@ -35,8 +37,12 @@ def to_engine(record: ScheduleRecord) -> Schedule:
         )
         for ly in record.layers
     )
-    overrides = tuple(Override(person=o.person_id, start=o.start_at, end=o.end_at, id=o.id) for o in record.overrides)
-    return Schedule(id=record.schedule.id, timezone=record.schedule.timezone, layers=layers, overrides=overrides)
+    overrides = tuple(
+        Override(person=o.person_id, start=o.start_at, end=o.end_at, id=o.id) for o in record.overrides
+    )
+    return Schedule(
+        id=record.schedule.id, timezone=record.schedule.timezone, layers=layers, overrides=overrides
+    )
 
 
 def active_shadows(record: ScheduleRecord, at: datetime) -> list[str]:

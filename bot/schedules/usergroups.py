@@ -18,7 +18,9 @@ from storage.models import Team
 log = logging.getLogger("opsbridge.oncall.usergroups")
 
 
-async def sync_team_usergroup(session: AsyncSession, team_id: str | None, now: datetime, *, reason: str) -> bool:
+async def sync_team_usergroup(
+    session: AsyncSession, team_id: str | None, now: datetime, *, reason: str
+) -> bool:
     """Queue `usergroups.users.update` for the team's group; `reason` makes the call's dedup key
     (one update per handoff, override or cover). Slack refuses an empty group, so when nobody is
     on call the group keeps its last members. Returns True when an update was queued."""

@@ -30,8 +30,11 @@ def view(ctx: Context):
         async with ctx.db.sessions() as session:
             service = await store.service_for_key(session, key)
         if service is None:
-            return _error(404, "Unknown integration key: add it to a service's integration_keys in the "
-                               "configuration file and run `opsbridge apply`.")
+            return _error(
+                404,
+                "Unknown integration key: add it to a service's integration_keys in the "
+                "configuration file and run `opsbridge apply`.",
+            )
         try:
             body = json.loads(await request.read())
         except (ValueError, UnicodeDecodeError) as exc:
@@ -44,7 +47,9 @@ def view(ctx: Context):
             async with ctx.db.sessions() as session:
                 same = await intake.resent(session, key, group.group_key, group.fingerprints)
             if same is not None:
-                return web.json_response({"status": "ok", "action": same.action, "incident": same.incident_id})
+                return web.json_response(
+                    {"status": "ok", "action": same.action, "incident": same.incident_id}
+                )
         async with ctx.db.transaction() as session:
             service = await store.service_for_key(session, key)
             if service is None:

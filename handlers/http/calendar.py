@@ -27,8 +27,10 @@ def view(ctx: Context):
         now = ctx.clock.now()
         async with ctx.db.sessions() as session:
             record = await store.load(session, schedule_id, overrides_after=now - OVERRIDE_MEMORY)
-            if record is None or not token or not hmac.compare_digest(
-                token.encode(), record.schedule.calendar_token.encode()
+            if (
+                record is None
+                or not token
+                or not hmac.compare_digest(token.encode(), record.schedule.calendar_token.encode())
             ):
                 raise web.HTTPNotFound(text="no such calendar\n")
             people = await store.people_by_id(session)

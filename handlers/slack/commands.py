@@ -127,7 +127,9 @@ def _listener(ctx: Context, router: CommandRouter):
             reply = error_reply(router.command, error)
         except Exception:
             log.exception("%s %s failed", request.command, request.text)
-            reply = Reply(text=":warning: Something went wrong on our side; it has been logged. Please try again.")
+            reply = Reply(
+                text=":warning: Something went wrong on our side; it has been logged. Please try again."
+            )
         if reply is None:
             return
         if isinstance(reply, str):

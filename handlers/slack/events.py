@@ -34,7 +34,9 @@ def register(app: AsyncApp, ctx: Context) -> None:
     @app.event("app_mention")
     async def on_mention(event, say) -> None:
         thread = event.get("thread_ts") or event.get("ts")
-        await ctx.slack.call("chat.postMessage", channel=event["channel"], text=MENTION_REPLY, thread_ts=thread)
+        await ctx.slack.call(
+            "chat.postMessage", channel=event["channel"], text=MENTION_REPLY, thread_ts=thread
+        )
 
     @app.event("message")
     async def on_message(event) -> None:

@@ -60,14 +60,30 @@ async def open_form(ctx: Context, trigger_id: str | None, **prefill) -> None:
     await ctx.slack.call("views.open", trigger_id=trigger_id, view=blocks.declare_modal(choices, **prefill))
 
 
-async def declare_now(ctx: Context, *, user: str, title: str, severity: int, service: str | None,
-                      description: str | None = None, links: list[dict] | None = None,
-                      via: str = "command") -> blocks.IncidentView:
+async def declare_now(
+    ctx: Context,
+    *,
+    user: str,
+    title: str,
+    severity: int,
+    service: str | None,
+    description: str | None = None,
+    links: list[dict] | None = None,
+    via: str = "command",
+) -> blocks.IncidentView:
     """Declare, commit, then create the channel at once (the engine retries if Slack is slow)."""
     async with ctx.db.transaction() as session:
-        outcome = await declare.declare(session, now=ctx.clock.now(), title=title, severity=severity,
-                                        service_id=service, declared_by=user, description=description, links=links,
-                                        via=via)
+        outcome = await declare.declare(
+            session,
+            now=ctx.clock.now(),
+            title=title,
+            severity=severity,
+            service_id=service,
+            declared_by=user,
+            description=description,
+            links=links,
+            via=via,
+        )
     _done(ctx, outcome)
     try:
         await channels.create(ctx, outcome.incident.id)
@@ -99,12 +115,18 @@ def add_subcommands(routers: dict[str, CommandRouter], ctx: Context) -> None:
     async def declare_cmd(ctx: Context, request: CommandRequest) -> Reply | None:
         wanted = commands.parse_declare(request.rest(1))
         if not wanted.title:
-            await open_form(ctx, request.trigger_id, severity=wanted.severity, service=wanted.service,
-                            metadata={"channel": request.channel_id})
+            await open_form(
+                ctx,
+                request.trigger_id,
+                severity=wanted.severity,
+                service=wanted.service,
+                metadata={"channel": request.channel_id},
+            )
             return None
         commands.check_title(wanted.title)
-        view = await declare_now(ctx, user=request.user_id, title=wanted.title, severity=wanted.severity,
-                                 service=wanted.service)
+        view = await declare_now(
+            ctx, user=request.user_id, title=wanted.title, severity=wanted.severity, service=wanted.service
+        )
         return Reply(text=blocks.declared_reply(view))
 
     @router.sub("sev", "severity")
@@ -116,7 +138,9 @@ def add_subcommands(routers: dict[str, CommandRouter], ctx: Context) -> None:
         async with ctx.db.transaction() as session:
             incident = await incident_for(session, request)
             await require_responder(session, incident, request.user_id, "change its severity")
-            outcome = await status.set_severity(session, incident.id, severity, by=request.user_id, now=ctx.clock.now())
+            outcome = await status.set_severity(
+                session, incident.id, severity, by=request.user_id, now=ctx.clock.now()
+            )
         _done(ctx, outcome)
         return Reply(text=outcome.message)
 
@@ -126,8 +150,14 @@ def add_subcommands(routers: dict[str, CommandRouter], ctx: Context) -> None:
         async with ctx.db.transaction() as session:
             incident = await incident_for(session, request)
             await require_responder(session, incident, request.user_id, "post its status")
-            outcome = await status.post_status(session, incident.id, status=wanted.status, text=wanted.text,
-                                               by=request.user_id, now=ctx.clock.now())
+            outcome = await status.post_status(
+                session,
+                incident.id,
+                status=wanted.status,
+                text=wanted.text,
+                by=request.user_id,
+                now=ctx.clock.now(),
+            )
         _done(ctx, outcome)
         return Reply(text=outcome.message)
 
@@ -137,10 +167,13 @@ def add_subcommands(routers: dict[str, CommandRouter], ctx: Context) -> None:
         async with ctx.db.transaction() as session:
             incident = await incident_for(session, request)
             await require_responder(session, incident, request.user_id, "page people for it")
-            outcome = await lifecycle.page_targets(session, incident.id, targets, by=request.user_id,
-                                                   now=ctx.clock.now())
+            outcome = await lifecycle.page_targets(
+                session, incident.id, targets, by=request.user_id, now=ctx.clock.now()
+            )
         _done(ctx, outcome)
-        invited = " They are invited to its channel." if outcome.changed and outcome.incident.channel_id else ""
+        invited = (
+            " They are invited to its channel." if outcome.changed and outcome.incident.channel_id else ""
+        )
         return Reply(text=outcome.message + invited)
 
     @router.sub("role")
@@ -150,9 +183,12 @@ def add_subcommands(routers: dict[str, CommandRouter], ctx: Context) -> None:
             incident = await incident_for(session, request)
             await require_responder(session, incident, request.user_id, "give roles in it")
             if incident.state == "resolved":
-                raise PermissionDenied(f"Incident #{incident.id} is resolved; `/incident reopen #{incident.id}` first.")
-            event = await roles.assign(session, incident, wanted.role, wanted.user_id, by=request.user_id,
-                                       now=ctx.clock.now())
+                raise PermissionDenied(
+                    f"Incident #{incident.id} is resolved; `/incident reopen #{incident.id}` first."
+                )
+            event = await roles.assign(
+                session, incident, wanted.role, wanted.user_id, by=request.user_id, now=ctx.clock.now()
+            )
         ctx.committed()
         label = commands.ROLE_LABELS[wanted.role]
         if event is None:
@@ -174,10 +210,20 @@ def add_subcommands(routers: dict[str, CommandRouter], ctx: Context) -> None:
             incidents = await chstore.open_incidents(session)
             held = await chstore.roles_of_many(session, [i.id for i in incidents])
             names = {s.id: s.name or s.id for s in await chstore.services(session)}
-        views = [blocks.IncidentView(
-            id=i.id, title=i.title, severity=i.severity, state=i.state, status=i.status, created_at=i.created_at,
-            service=names.get(i.service_id) if i.service_id else None, channel_id=i.channel_id, roles=held[i.id],
-        ) for i in incidents]
+        views = [
+            blocks.IncidentView(
+                id=i.id,
+                title=i.title,
+                severity=i.severity,
+                state=i.state,
+                status=i.status,
+                created_at=i.created_at,
+                service=names.get(i.service_id) if i.service_id else None,
+                channel_id=i.channel_id,
+                roles=held[i.id],
+            )
+            for i in incidents
+        ]
         text, body = blocks.incident_list(views, ctx.clock.now())
         return Reply(text=text, blocks=body)
 
@@ -187,8 +233,14 @@ def add_subcommands(routers: dict[str, CommandRouter], ctx: Context) -> None:
             incident = await incident_for(session, request)
             events = await timeline.events(session, incident.id)
             zone = await _timezone(ctx, session, request.user_id)
-        label = blocks.IncidentView(id=incident.id, title=incident.title, severity=incident.severity,
-                                    state=incident.state, status=incident.status, created_at=incident.created_at).label
+        label = blocks.IncidentView(
+            id=incident.id,
+            title=incident.title,
+            severity=incident.severity,
+            state=incident.state,
+            status=incident.status,
+            created_at=incident.created_at,
+        ).label
         text, body = timeline_blocks(label, events, zone)
         return Reply(text=text, blocks=body)
 
@@ -221,16 +273,24 @@ def register(app: AsyncApp, ctx: Context) -> None:
         links = []
         if meta.get("channel") and meta.get("ts"):
             try:
-                found = await ctx.slack.call("chat.getPermalink", channel=meta["channel"], message_ts=meta["ts"])
+                found = await ctx.slack.call(
+                    "chat.getPermalink", channel=meta["channel"], message_ts=meta["ts"]
+                )
                 links.append({"href": found["permalink"], "text": "The message it started from"})
             except (SlackApiError, KeyError):
                 log.info("no permalink for %s/%s", meta.get("channel"), meta.get("ts"))
         severity = int(_value(values, "severity", "selected_option") or commands.DEFAULT_SEVERITY)
         try:
-            declared = await declare_now(ctx, user=user, title=title, severity=severity,
-                                         service=_value(values, "service", "selected_option"),
-                                         description=_value(values, "description"), links=links,
-                                         via="message" if meta.get("ts") else "form")
+            declared = await declare_now(
+                ctx,
+                user=user,
+                title=title,
+                severity=severity,
+                service=_value(values, "service", "selected_option"),
+                description=_value(values, "description"),
+                links=links,
+                via="message" if meta.get("ts") else "form",
+            )
         except UsageError as error:
             text = str(error)
         else:
@@ -250,9 +310,13 @@ def register(app: AsyncApp, ctx: Context) -> None:
         async with ctx.db.sessions() as session:
             people = await chstore.people_by_slack(session, commands.mentioned_users(text))
         names = {user: person.id for user, person in people.items()}
-        await open_form(ctx, body.get("trigger_id"), title=commands.title_from_message(text, names),
-                        description=commands.plain_from_mrkdwn(text, names),
-                        metadata={"channel": channel, "ts": message.get("ts")})
+        await open_form(
+            ctx,
+            body.get("trigger_id"),
+            title=commands.title_from_message(text, names),
+            description=commands.plain_from_mrkdwn(text, names),
+            metadata={"channel": channel, "ts": message.get("ts")},
+        )
 
     @app.event("reaction_added")
     async def on_reaction(event) -> None:
@@ -281,7 +345,9 @@ def register(app: AsyncApp, ctx: Context) -> None:
 async def _capture(ctx: Context, incident_id: int, message: dict, user: str, via: str) -> None:
     async with ctx.db.transaction() as session:
         incident = await store.get(session, incident_id)
-        added = await timeline.capture(session, incident, message, marked_by=user, via=via, now=ctx.clock.now())
+        added = await timeline.capture(
+            session, incident, message, marked_by=user, via=via, now=ctx.clock.now()
+        )
     if added is not None:
         ctx.committed()
 
@@ -289,13 +355,15 @@ async def _capture(ctx: Context, incident_id: int, message: dict, user: str, via
 async def fetch_message(ctx: Context, channel: str, ts: str) -> dict | None:
     """The message at `ts` in `channel` (a thread reply too)."""
     try:
-        found = await ctx.slack.call("conversations.history", channel=channel, latest=ts, oldest=ts,
-                                     inclusive=True, limit=1)
+        found = await ctx.slack.call(
+            "conversations.history", channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1
+        )
         for message in found.get("messages") or []:
             if message.get("ts") == ts:
                 return message
-        found = await ctx.slack.call("conversations.replies", channel=channel, ts=ts, latest=ts, oldest=ts,
-                                     inclusive=True, limit=1)
+        found = await ctx.slack.call(
+            "conversations.replies", channel=channel, ts=ts, latest=ts, oldest=ts, inclusive=True, limit=1
+        )
         return next((m for m in found.get("messages") or [] if m.get("ts") == ts), None)
     except SlackApiError as exc:
         log.info("could not read message %s in %s: %s", ts, channel, exc.response.get("error"))

@@ -63,11 +63,19 @@ def add_subcommands(routers: dict[str, CommandRouter], ctx: Context) -> None:
         async with ctx.db.transaction() as session:
             who = await service.caller(session, request.user_id)
             wanted = args.parse_override(request.args[1:], now=now, tz=who.timezone)
-            made = await create_override(session, caller=who, schedule_id=wanted.schedule, who=wanted.person,
-                                         start=wanted.start, end=wanted.end, now=now)
+            made = await create_override(
+                session,
+                caller=who,
+                schedule_id=wanted.schedule,
+                who=wanted.person,
+                start=wanted.start,
+                end=wanted.end,
+                now=now,
+            )
         ctx.committed()
-        text, body = blocks.override_done(made.schedule_id, made.person, made.replaced, made.start, made.end,
-                                          who.timezone)
+        text, body = blocks.override_done(
+            made.schedule_id, made.person, made.replaced, made.start, made.end, who.timezone
+        )
         return Reply(text=text, blocks=body)
 
     async def cover(ctx: Context, request: CommandRequest) -> Reply:
@@ -75,10 +83,13 @@ def add_subcommands(routers: dict[str, CommandRouter], ctx: Context) -> None:
         async with ctx.db.transaction() as session:
             who = await service.caller(session, request.user_id)
             wanted = args.parse_cover(request.args[1:], now=now, tz=who.timezone)
-            asked = await request_cover(session, caller=who, schedule_id=wanted.schedule, start=wanted.start,
-                                        end=wanted.end, now=now)
+            asked = await request_cover(
+                session, caller=who, schedule_id=wanted.schedule, start=wanted.start, end=wanted.end, now=now
+            )
         ctx.committed()
-        text, body = blocks.cover_asked(asked.channel, asked.schedule_id, asked.start, asked.end, who.timezone)
+        text, body = blocks.cover_asked(
+            asked.channel, asked.schedule_id, asked.start, asked.end, who.timezone
+        )
         return Reply(text=text, blocks=body)
 
     router.default = everyone

@@ -56,7 +56,9 @@ def add_subcommands(routers: dict[str, CommandRouter], ctx: Context) -> None:
     async def ack_cmd(ctx: Context, request: CommandRequest) -> Reply:
         async with ctx.db.transaction() as session:
             incident = await incident_for(session, request)
-            outcome = await lifecycle.acknowledge(session, incident.id, by=request.user_id, now=ctx.clock.now())
+            outcome = await lifecycle.acknowledge(
+                session, incident.id, by=request.user_id, now=ctx.clock.now()
+            )
         _done(ctx, outcome)
         return Reply(text=outcome.message)
 
@@ -73,8 +75,9 @@ def add_subcommands(routers: dict[str, CommandRouter], ctx: Context) -> None:
         summary = strip_ref(request.rest(1)) or None
         async with ctx.db.transaction() as session:
             incident = await incident_for(session, request)
-            outcome = await lifecycle.resolve(session, incident.id, by=request.user_id, now=ctx.clock.now(),
-                                              summary=summary)
+            outcome = await lifecycle.resolve(
+                session, incident.id, by=request.user_id, now=ctx.clock.now(), summary=summary
+            )
         _done(ctx, outcome)
         return Reply(text=outcome.message)
 
@@ -82,7 +85,10 @@ def add_subcommands(routers: dict[str, CommandRouter], ctx: Context) -> None:
 def _paged_message(outcome: lifecycle.Outcome) -> str:
     if not outcome.changed:
         return outcome.message
-    who = ", ".join(f"<@{p.slack_user_id}>" for p in outcome.pages if not p.is_shadow) or "nobody (see the channel)"
+    who = (
+        ", ".join(f"<@{p.slack_user_id}>" for p in outcome.pages if not p.is_shadow)
+        or "nobody (see the channel)"
+    )
     return f"{outcome.message} Paged {who}."
 
 

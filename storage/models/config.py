@@ -98,7 +98,9 @@ class EscalationLevel(Base):
     __tablename__ = "escalation_levels"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    policy_id: Mapped[str] = mapped_column(ForeignKey("escalation_policies.id", ondelete="CASCADE"), index=True)
+    policy_id: Mapped[str] = mapped_column(
+        ForeignKey("escalation_policies.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int]
     targets: Mapped[list[str]] = mapped_column(JSONType)  # "schedule:X" | "team:X" | "person:X"
     timeout_seconds: Mapped[int]

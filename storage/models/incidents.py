@@ -72,7 +72,9 @@ class Page(Base):
 
     __tablename__ = "pages"
     # One page per person per escalation step (manual pages have no level: NULLs never collide).
-    __table_args__ = (UniqueConstraint("incident_id", "level", "loop", "slack_user_id", name="uq_pages_step"),)
+    __table_args__ = (
+        UniqueConstraint("incident_id", "level", "loop", "slack_user_id", name="uq_pages_step"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)

@@ -14,8 +14,14 @@ from sandbox.run import DEMO_CONFIG, start_sandbox
 
 CHROMIUM = "/usr/bin/chromium"
 HAVE_CHROMIUM = Path(CHROMIUM).exists()
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _unavailable(reason: str):
@@ -26,8 +32,12 @@ def _unavailable(reason: str):
 
 @pytest.fixture
 async def sandbox(tmp_path):
-    running = await start_sandbox(port=0, data_dir=tmp_path / "data", config_path=DEMO_CONFIG,
-                                  tuning=Tuning(lane_interval=0.0, tick_seconds=0.5))
+    running = await start_sandbox(
+        port=0,
+        data_dir=tmp_path / "data",
+        config_path=DEMO_CONFIG,
+        tuning=Tuning(lane_interval=0.0, tick_seconds=0.5),
+    )
     yield running
     await running.stop()
 

@@ -18,7 +18,9 @@ async def incident(bot, incident_id: int = 1) -> Incident:
 
 async def events(bot, incident_id: int = 1, kind: str | None = None) -> list[IncidentEvent]:
     async with bot.ctx.db.sessions() as session:
-        query = select(IncidentEvent).where(IncidentEvent.incident_id == incident_id).order_by(IncidentEvent.id)
+        query = (
+            select(IncidentEvent).where(IncidentEvent.incident_id == incident_id).order_by(IncidentEvent.id)
+        )
         if kind:
             query = query.where(IncidentEvent.kind == kind)
         return list(await session.scalars(query))
@@ -65,4 +67,3 @@ async def message_shortcut(slack, user_id: str, message, callback_id: str = "dec
         "enterprise": None,
     }
     return await slack.post_interaction(payload)
-

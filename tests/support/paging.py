@@ -58,10 +58,18 @@ async def apply_yaml(db: Database, text: str, tmp_path: Path) -> Path:
     return path
 
 
-def pd_trigger(summary: str = "Checkout is down", *, key: str = KEY, dedup_key: str | None = None,
-               severity: str = "warning") -> dict[str, Any]:
-    body: dict[str, Any] = {"routing_key": key, "event_action": "trigger",
-                            "payload": {"summary": summary, "source": "prometheus", "severity": severity}}
+def pd_trigger(
+    summary: str = "Checkout is down",
+    *,
+    key: str = KEY,
+    dedup_key: str | None = None,
+    severity: str = "warning",
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "routing_key": key,
+        "event_action": "trigger",
+        "payload": {"summary": summary, "source": "prometheus", "severity": severity},
+    }
     if dedup_key is not None:
         body["dedup_key"] = dedup_key
     return body
@@ -70,7 +78,11 @@ def pd_trigger(summary: str = "Checkout is down", *, key: str = KEY, dedup_key: 
 async def post_json(url: str, body: Any, *, raw: bytes | None = None) -> tuple[int, Any]:
     async with aiohttp.ClientSession() as http:
         data = raw if raw is not None else None
-        kwargs = {"data": data, "headers": {"Content-Type": "application/json"}} if raw is not None else {"json": body}
+        kwargs = (
+            {"data": data, "headers": {"Content-Type": "application/json"}}
+            if raw is not None
+            else {"json": body}
+        )
         async with http.post(url, **kwargs) as response:
             try:
                 return response.status, await response.json(content_type=None)

@@ -18,7 +18,9 @@ from pathlib import Path
 
 
 def find_bin_dir() -> Path | None:
-    for candidate in [os.environ.get("PG_BIN")] + sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+    for candidate in [os.environ.get("PG_BIN")] + sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"), reverse=True
+    ):
         if candidate and (Path(candidate) / "initdb").exists():
             return Path(candidate)
     found = shutil.which("initdb")
@@ -48,15 +50,30 @@ class PostgresServer:
     def start(self) -> None:
         if os.geteuid() == 0:
             shutil.chown(self.root, user="postgres")
-        self._run(self.bin_dir / "initdb", "-D", self.data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8")
+        self._run(
+            self.bin_dir / "initdb",
+            "-D",
+            self.data,
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        )
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.root} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
         )
-        self._run(self.bin_dir / "pg_ctl", "-D", self.data, "-o", options, "-l", self.root / "log", "-w", "start")
+        self._run(
+            self.bin_dir / "pg_ctl", "-D", self.data, "-o", options, "-l", self.root / "log", "-w", "start"
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            ready = self._run(self.bin_dir / "pg_isready", "-h", "127.0.0.1", "-p", str(self.port), check=False)
+            ready = self._run(
+                self.bin_dir / "pg_isready", "-h", "127.0.0.1", "-p", str(self.port), check=False
+            )
             if ready.returncode == 0:
                 return
             time.sleep(0.2)

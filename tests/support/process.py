@@ -23,8 +23,15 @@ def free_port() -> int:
 
 
 class ServeProcess:
-    def __init__(self, *, database_url: str, slack_api_url: str, config: str | Path | None = None,
-                 log_path: Path | None = None, **env: str) -> None:
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        slack_api_url: str,
+        config: str | Path | None = None,
+        log_path: Path | None = None,
+        **env: str,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
