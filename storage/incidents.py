@@ -18,6 +18,7 @@ from storage.models import (
     EscalationPolicy,
     Incident,
     IncidentEvent,
+    IncidentRole,
     IntegrationKey,
     OpenAlert,
     Page,
@@ -251,3 +252,13 @@ async def team_schedules(session: AsyncSession, team_id: str) -> list[str]:
     return list(
         await session.scalars(select(Schedule.id).where(Schedule.team_id == team_id).order_by(Schedule.id))
     )
+
+
+async def holds_role(session: AsyncSession, incident_id: int, slack_user: str) -> bool:
+    """Whether the user is the incident's commander, comms, ops or dev lead."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(IncidentRole)
+        .where(IncidentRole.incident_id == incident_id, IncidentRole.slack_user_id == slack_user)
+    )
+    return bool(count)

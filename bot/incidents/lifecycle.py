@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.pages import actor, when
@@ -33,7 +33,7 @@ from bot.escalation import paging, targets
 from bot.escalation.policy import Policy, Step, advance, first_step, pages_people
 from bot.incidents.observers import notify
 from storage import incidents as store
-from storage.models import Incident, IncidentEvent, IncidentRole, Page
+from storage.models import Incident, IncidentEvent, Page
 
 OPEN = ("triggered", "acknowledged")
 SYSTEM = "system"  # the actor of timer-driven escalation
@@ -106,12 +106,7 @@ async def may_respond(session: AsyncSession, incident: Incident, slack_user: str
     person = await store.person_by_slack(session, slack_user)
     if person is not None and person.is_admin:
         return True
-    role = await session.scalar(
-        select(func.count())
-        .select_from(IncidentRole)
-        .where(IncidentRole.incident_id == incident.id, IncidentRole.slack_user_id == slack_user)
-    )
-    return bool(role)
+    return await store.holds_role(session, incident.id, slack_user)
 
 
 async def _authorize(session: AsyncSession, incident: Incident, by: str, verb: str) -> None:
