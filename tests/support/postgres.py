@@ -27,6 +27,14 @@ def find_bin_dir() -> Path | None:
     return Path(found).resolve().parent if found else None
 
 
+def _runuser() -> str:
+    """`runuser` lives in /usr/sbin, which a minimal PATH (cron, CI runners) may not include."""
+    for candidate in (shutil.which("runuser"), "/usr/sbin/runuser", "/sbin/runuser"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    raise RuntimeError("PostgreSQL refuses to run as root and runuser (util-linux) is missing")
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -44,7 +52,7 @@ class PostgresServer:
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         cmd = [str(a) for a in args]
         if os.geteuid() == 0:
-            cmd = ["runuser", "-u", "postgres", "--", *cmd]
+            cmd = [_runuser(), "-u", "postgres", "--", *cmd]
         return subprocess.run(cmd, check=check, capture_output=True, text=True, timeout=120)
 
     def start(self) -> None:
