@@ -134,12 +134,7 @@ async def render_incident(
     history = await store.events(session, incident.id)
     view = await view_of(session, incident, history)
     kinds = {e.kind for e in changes}
-    where = await incidents_channel(session, incident)
-    if where:
-        text, body = blocks.announcement(view)
-        await outbox.upsert(
-            session, key=announcement_key(incident.id), channel=where, text=text, blocks=body, now=now
-        )
+    where = await _show_announcement(session, incident, view, now)
     if incident.channel_id:
         await _render_channel(session, incident, view, changes, kinds, now)
     await _posts(session, incident, view, changes, history, where, now)
@@ -179,6 +174,27 @@ async def _follow(
     return added
 
 
+async def _show_announcement(
+    session: AsyncSession, incident: Incident, view: IncidentView, now: datetime
+) -> str | None:
+    """Post or update the incident's one announcement; returns the channel it lives in, if any."""
+    where = await incidents_channel(session, incident)
+    if where:
+        text, body = blocks.announcement(view)
+        await outbox.upsert(
+            session, key=announcement_key(incident.id), channel=where, text=text, blocks=body, now=now
+        )
+    return where
+
+
+async def _show_header(session: AsyncSession, incident: Incident, view: IncidentView, now: datetime) -> None:
+    """Post or update the header message of the incident's own channel."""
+    text, body = blocks.channel_header(view, await recent_deploys_block(session, incident))
+    await outbox.upsert(
+        session, key=header_key(incident.id), channel=incident.channel_id, text=text, blocks=body, now=now
+    )
+
+
 async def _render_channel(
     session: AsyncSession,
     incident: Incident,
@@ -187,10 +203,7 @@ async def _render_channel(
     kinds: set[str],
     now: datetime,
 ) -> None:
-    text, body = blocks.channel_header(view, await recent_deploys_block(session, incident))
-    await outbox.upsert(
-        session, key=header_key(incident.id), channel=incident.channel_id, text=text, blocks=body, now=now
-    )
+    await _show_header(session, incident, view, now)
     if kinds & TOPIC_KINDS:
         handle = await commander_handle(session, view.roles.get("commander"))
         await channels.set_topic(session, incident, blocks.topic(view, handle), now)
@@ -317,14 +330,6 @@ async def refresh(session: AsyncSession, incident_id: int, now: datetime) -> Non
     if incident is None:
         return
     view = await view_of(session, incident)
-    where = await incidents_channel(session, incident)
-    if where:
-        text, body = blocks.announcement(view)
-        await outbox.upsert(
-            session, key=announcement_key(incident.id), channel=where, text=text, blocks=body, now=now
-        )
+    await _show_announcement(session, incident, view, now)
     if incident.channel_id:
-        text, body = blocks.channel_header(view, await recent_deploys_block(session, incident))
-        await outbox.upsert(
-            session, key=header_key(incident.id), channel=incident.channel_id, text=text, blocks=body, now=now
-        )
+        await _show_header(session, incident, view, now)
