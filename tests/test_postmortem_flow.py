@@ -17,12 +17,12 @@ from tests.support import harness
 from tests.support.incidents import channel_of, events, settled
 from tests.test_postmortem_support import (
     TEAM,
+    a_deploy_before_the_incident,
     a_resolved_sev1,
     at,
     berlin,
     document_link,
     get,
-    post_deploy,
     reminders_to,
     section,
 )
@@ -32,18 +32,7 @@ async def a_sev1_run_in_slack(bot, slack, clock) -> tuple[int, str]:
     """Sun 23:40 to Mon 09:55 in Berlin, through slash commands: a deploy 1h40 before, declared, paged,
     acknowledged, roles given, a message marked with :pushpin: after midnight, resolved."""
     alice = slack.user("U0ALICE")
-    clock.set(berlin(2026, 11, 22, 22, 0))
-    await post_deploy(
-        bot,
-        id="run-7",
-        service="checkout",
-        environment="production",
-        version="v42",
-        status="succeeded",
-        actor="bob",
-        url="https://ci.example.com/run/7",
-        commit="abc1234def",
-    )
+    await a_deploy_before_the_incident(bot, clock)
     clock.set(berlin(2026, 11, 22, 23, 40))
     await alice.command(
         "/incident", "declare Checkout returns 500 sev1 service:checkout", channel="C0GENERAL"

@@ -96,8 +96,8 @@ async def at(bot, clock, when) -> None:
     await bot.run_due()
 
 
-async def a_resolved_sev1(bot, clock) -> int:
-    """Sun 23:40 to Mon 09:55 in Berlin: a deploy before, paged, acknowledged, a pinned message after midnight."""
+async def a_deploy_before_the_incident(bot, clock) -> None:
+    """checkout v42 to production, succeeded, Sun 22:00 in Berlin (the incidents start at 23:40)."""
     clock.set(berlin(2026, 11, 22, 22, 0))
     await post_deploy(
         bot,
@@ -110,6 +110,11 @@ async def a_resolved_sev1(bot, clock) -> int:
         url="https://ci.example.com/run/7",
         commit="abc1234def",
     )
+
+
+async def a_resolved_sev1(bot, clock) -> int:
+    """Sun 23:40 to Mon 09:55 in Berlin: a deploy before, paged, acknowledged, a pinned message after midnight."""
+    await a_deploy_before_the_incident(bot, clock)
     clock.set(berlin(2026, 11, 22, 23, 40))
     ident = await open_incident(bot, title="Checkout returns 500", severity=1)
     clock.advance(timedelta(minutes=4))  # within level 1's 5 minutes: nobody else is paged
